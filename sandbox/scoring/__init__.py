@@ -1,0 +1,1 @@
+"""Qt-free scoring engine: rule packs, detectors, score cards."""
