@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # Offscreen Qt: with no display and no platform set, Qt aborts with a misleading xcb message.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,3 +40,62 @@ def repo_root() -> Path:
 @pytest.fixture
 def scenarios_dir() -> Path:
     return SCENARIOS_DIR
+
+
+# --- databases (store) -----------------------------------------------------------------------
+# `db` runs a test on SQLite and on PostgreSQL (when SANDBOX_TEST_PG_URL names a server; .ci/run
+# starts one). Each test gets its own fresh database so tests never collide.
+PG_SKIP_REASON = "no PostgreSQL server: set SANDBOX_TEST_PG_URL (.ci/run starts one)"
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get("SANDBOX_TEST_PG_URL") or None
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """URL of a brand-new, empty PostgreSQL database, dropped after the test."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = _pg_admin_url()
+    if admin is None:
+        pytest.skip(PG_SKIP_REASON)
+    u = make_url(admin)
+    conninfo = u.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"sandbox_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield u.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> str:
+    """URL of a SQLite file that does not exist yet (created on first open)."""
+    return f"sqlite:///{tmp_path / 'db' / 'sandbox.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh database URL, once per engine."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_database_url"))
+    return str(request.getfixturevalue("pg_database_url"))
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Any]:
+    """An open, migrated ``sandbox.store.db.Database`` on SQLite and on PostgreSQL."""
+    from sandbox.store.db import open_database
+
+    database = open_database(db_url)
+    try:
+        yield database
+    finally:
+        database.close()
