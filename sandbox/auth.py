@@ -42,8 +42,10 @@ __all__ = [
     "can_see_model_answers",
     "check_new_passphrase",
     "consecutive_failures",
+    "create_protected_profile",
     "delay_for",
     "hash_passphrase",
+    "protected_profiles_exist",
     "require_can_change_scores",
     "require_can_see_model_answers",
     "require_review",
@@ -115,6 +117,54 @@ def set_passphrase(
     session.add(profile)
     _audit(session, EVENT_SET, profile.id, actor_id=actor_id or profile.id)
     session.commit()
+
+
+def protected_profiles_exist(session: Session) -> bool:
+    """Whether any trainer or manager profile exists yet (the first one may be made freely)."""
+    stmt = select(Profile.id).where(col(Profile.role).in_([r.value for r in REVIEW_ROLES])).limit(1)
+    return session.exec(stmt).first() is not None
+
+
+def create_protected_profile(
+    session: Session,
+    *,
+    name: str,
+    role: Role | str,
+    passphrase: str,
+    repeat: str | None = None,
+    team: str | None = None,
+    actor: Profile | None = None,
+) -> Profile:
+    """Create a trainer or manager profile with its passphrase.
+
+    The very first one can be made by anybody (someone has to set the app up); after that only
+    a signed-in trainer or manager may add another, so a trainee cannot make themself a trainer.
+    """
+    role = Role(role)
+    if role not in REVIEW_ROLES:
+        raise PermissionDenied("Only trainer and manager profiles have a passphrase.")
+    if protected_profiles_exist(session) and not can_review(actor):
+        raise PermissionDenied(
+            "Only a signed-in trainer or manager can add another trainer or manager."
+        )
+    name = name.strip()
+    if not name:
+        raise PassphraseError("Give the profile a name.")
+    check_new_passphrase(passphrase, repeat)
+    profile = Profile(name=name, role=role.value, team=(team or "").strip() or None)
+    profile.passphrase_hash = hash_passphrase(passphrase)
+    session.add(profile)
+    session.flush()
+    _audit(
+        session,
+        "profile.created",
+        profile.id,
+        actor_id=actor.id if actor else None,
+        role=role.value,
+    )
+    _audit(session, EVENT_SET, profile.id, actor_id=actor.id if actor else profile.id)
+    session.commit()
+    return profile
 
 
 # ---------------------------------------------------------------- delay after failures

@@ -82,7 +82,8 @@ class ReviewRow:
     status: str
     started_at: datetime
     ended_at: datetime | None
-    score_overall: int | None
+    score_overall: int | None  # after any trainer override of the overall score
+    original_overall: int | None  # as scored at the time
     reviewed: bool
     outcome: str | None
     overridden: bool
@@ -135,9 +136,24 @@ def count_attempts(session: Session, viewer: Profile, f: ReviewFilter) -> int:
     return int(session.exec(stmt).one())
 
 
+def _effective_overall() -> Any:
+    """The overall score after the latest trainer override of it, else as scored."""
+    latest = (
+        select(col(ScoreOverride.new))
+        .where(col(ScoreOverride.attempt_id) == col(Attempt.id))
+        .where(col(ScoreOverride.action_id).is_(None))
+        .where(col(ScoreOverride.family) == "overall")
+        .order_by(col(ScoreOverride.at).desc())
+        .limit(1)
+        .correlate(Attempt)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, col(Attempt.score_overall))
+
+
 _SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.started: col(Attempt.started_at),
-    SortKey.score: col(Attempt.score_overall),
+    SortKey.score: _effective_overall(),
     SortKey.trainee: func.lower(col(Profile.name)),
     SortKey.scenario: col(Attempt.scenario_title),
     SortKey.mode: col(Attempt.mode),
@@ -152,9 +168,9 @@ def fetch_page(
     require_review(viewer)
     key = _SORT_COLUMNS[f.sort]
     order = nulls_last(key.desc()) if f.descending else nulls_last(key.asc())
-    overridden = exists().where(col(ScoreOverride.attempt_id) == col(Attempt.id))
+    overridden = exists().where(col(ScoreOverride.attempt_id) == col(Attempt.id)).correlate(Attempt)
     stmt = (
-        select(Attempt, Profile, overridden.label("overridden"))
+        select(Attempt, Profile, overridden.label("overridden"), _effective_overall())
         .join(Profile, col(Profile.id) == col(Attempt.profile_id))
         .where(and_(True, *_conditions(f)))
         .order_by(order, col(Attempt.started_at).desc(), col(Attempt.id))
@@ -162,7 +178,7 @@ def fetch_page(
         .limit(limit)
     )
     rows: list[ReviewRow] = []
-    for attempt, profile, was_overridden in session.exec(stmt):
+    for attempt, profile, was_overridden, overall in session.exec(stmt):
         rows.append(
             ReviewRow(
                 attempt_id=attempt.id,
@@ -175,7 +191,8 @@ def fetch_page(
                 status=attempt.status,
                 started_at=attempt.started_at,
                 ended_at=attempt.ended_at,
-                score_overall=attempt.score_overall,
+                score_overall=overall,
+                original_overall=attempt.score_overall,
                 reviewed=attempt.reviewed,
                 outcome=attempt.outcome,
                 overridden=bool(was_overridden),

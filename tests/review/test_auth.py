@@ -117,3 +117,31 @@ def test_model_answers_hidden_during_assessment() -> None:
     assert auth.can_see_model_answers(trainee, practice)
     assert not auth.can_see_model_answers(other, done)  # someone else's attempt
     assert auth.can_see_model_answers(trainer, running)
+
+
+def test_first_trainer_free_then_only_by_a_trainer(session: Session) -> None:
+    first = auth.create_protected_profile(
+        session,
+        name="Tess",
+        role="trainer",
+        passphrase="a long passphrase",
+        repeat="a long passphrase",
+    )
+    assert first.passphrase_hash and first.passphrase_hash.startswith("$argon2id$")
+    trainee = Profile(name="Tom", role="trainee")
+    session.add(trainee)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        auth.create_protected_profile(
+            session, name="Sneaky", role="trainer", passphrase="x" * 12, actor=trainee
+        )
+    with pytest.raises(PermissionDenied):
+        auth.create_protected_profile(session, name="Nobody", role="manager", passphrase="x" * 12)
+    second = auth.create_protected_profile(
+        session, name="Meg", role="manager", passphrase="y" * 12, repeat="y" * 12, actor=first
+    )
+    assert second.role == "manager"
+    with pytest.raises(PermissionDenied):
+        auth.create_protected_profile(
+            session, name="T2", role="trainee", passphrase="z" * 12, actor=first
+        )

@@ -1,0 +1,1 @@
+"""Trainer and manager screens: sign-in, review list, transcript, workshop, import, PDF export."""
