@@ -148,7 +148,9 @@ class OfficeHours(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> OfficeHours:
         if self.start >= self.end:
-            raise ValueError(f'office hours must start before they end, got "{self.start}"–"{self.end}"')
+            raise ValueError(
+                f'office hours must start before they end, got "{self.start}"–"{self.end}"'
+            )
         return self
 
 
@@ -204,7 +206,9 @@ class Policy(Strict):
         merged.update(v)
         for k, minutes in merged.items():
             if minutes <= 0:
-                raise ValueError(f"response target for {k.value} must be a positive number of minutes")
+                raise ValueError(
+                    f"response target for {k.value} must be a positive number of minutes"
+                )
         return merged
 
 
@@ -303,7 +307,13 @@ class Trigger(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
-        keys = ["unanswered_for", "score_below", "score_at_least", "action_taken", "action_not_taken"]
+        keys = [
+            "unanswered_for",
+            "score_below",
+            "score_at_least",
+            "action_taken",
+            "action_not_taken",
+        ]
         given = [k for k in keys if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
