@@ -1,0 +1,427 @@
+"""Report-specific database queries: the dashboard, the passport facts and the reply export.
+
+Why the shape: every dashboard figure is one aggregate query (or one narrow fetch) filtered the
+same way, so a refresh over 100,000 replies stays a handful of index-friendly statements on both
+SQLite and PostgreSQL. Weekly buckets, medians and trainer overrides are applied in Python on
+small result sets, which keeps the SQL portable between the two engines.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, Table, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from sandbox.reports.passport import AttemptFacts, FindingFact, OverrideFact
+from sandbox.store.models import ActionRecord, Attempt, FindingRecord, Profile, ScoreOverride
+
+__all__ = [
+    "FAMILIES",
+    "REPLY_COLUMNS",
+    "RESPONSE_KINDS",
+    "ReportFilter",
+    "RiskCount",
+    "RiskExample",
+    "attempt_facts",
+    "count_reply_rows",
+    "filter_options",
+    "first_reply_minutes",
+    "iter_reply_rows",
+]
+
+LONDON = ZoneInfo("Europe/London")
+FAMILIES: tuple[str, ...] = ("risk", "tone", "timing", "action")
+# A "reply" for first-reply time: anything that answers the person (Sprout/Zendesk count these).
+RESPONSE_KINDS: tuple[str, ...] = ("reply", "private_message", "escalate")
+
+ATTEMPT: Table = Attempt.__table__  # type: ignore[attr-defined]
+ACTION: Table = ActionRecord.__table__  # type: ignore[attr-defined]
+FINDING: Table = FindingRecord.__table__  # type: ignore[attr-defined]
+PROFILE: Table = Profile.__table__  # type: ignore[attr-defined]
+OVERRIDE: Table = ScoreOverride.__table__  # type: ignore[attr-defined]
+A = ATTEMPT.c
+R = ACTION.c
+F = FINDING.c
+P = PROFILE.c
+O = OVERRIDE.c  # noqa: E741
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What a manager narrowed the report to. Dates are local (Europe/London), inclusive."""
+
+    team: str | None = None
+    scenario_id: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def describe(self) -> str:
+        parts = [
+            f"team {self.team}" if self.team else "all teams",
+            f"scenario {self.scenario_id}" if self.scenario_id else "all scenarios",
+        ]
+        if self.date_from or self.date_to:
+            a = self.date_from.strftime("%d %b %Y") if self.date_from else "the start"
+            b = self.date_to.strftime("%d %b %Y") if self.date_to else "today"
+            parts.append(f"{a} to {b}")
+        else:
+            parts.append("all dates")
+        return ", ".join(parts)
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """UTC instants: [start of date_from, start of the day after date_to)."""
+        lo = hi = None
+        if self.date_from:
+            lo = datetime.combine(self.date_from, time(0), LONDON).astimezone(UTC)
+        if self.date_to:
+            hi = datetime.combine(self.date_to + timedelta(days=1), time(0), LONDON).astimezone(UTC)
+        return lo, hi
+
+
+def apply_filter(stmt: Any, flt: ReportFilter) -> Any:
+    """Restrict a statement that already selects from ``attempt`` (joined as needed)."""
+    conds = []
+    if flt.scenario_id:
+        conds.append(A.scenario_id == flt.scenario_id)
+    lo, hi = flt.bounds()
+    if lo is not None:
+        conds.append(A.started_at >= lo)
+    if hi is not None:
+        conds.append(A.started_at < hi)
+    if flt.team:
+        conds.append(A.profile_id.in_(select(P.id).where(P.team == flt.team).scalar_subquery()))
+    return stmt.where(and_(*conds)) if conds else stmt
+
+
+# --------------------------------------------------------------------------- options
+
+
+def filter_options(session: Session) -> tuple[list[str], list[tuple[str, str]]]:
+    """Teams (from profiles) and scenarios (id, title) that appear in the data."""
+    teams = [
+        t
+        for (t,) in session.execute(
+            select(P.team).where(P.team.is_not(None)).distinct().order_by(P.team)
+        )
+    ]
+    rows = session.execute(
+        select(A.scenario_id, func.max(A.scenario_title))
+        .group_by(A.scenario_id)
+        .order_by(A.scenario_id)
+    ).all()
+    return teams, [(sid, title or sid) for sid, title in rows]
+
+
+# --------------------------------------------------------------------------- dashboard pieces
+
+
+def attempt_counts(session: Session, flt: ReportFilter) -> dict[str, int]:
+    """Attempts by status, assessments, trainer passes, and the people involved."""
+    stmt = select(
+        func.count(),
+        func.sum(case((A.status == "finished", 1), else_=0)),
+        func.sum(case((A.status == "in_progress", 1), else_=0)),
+        func.sum(case((A.status == "abandoned", 1), else_=0)),
+        func.sum(case((A.mode == "assessment", 1), else_=0)),
+        func.sum(case((A.outcome == "passed", 1), else_=0)),
+        func.count(func.distinct(A.profile_id)),
+    ).select_from(ATTEMPT)
+    row = session.execute(apply_filter(stmt, flt)).one()
+    keys = ("attempts", "finished", "in_progress", "abandoned", "assessments", "passed", "people")
+    return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
+
+
+def attempt_score_rows(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
+    """(id, profile_id, started_at, overall, risk, tone, timing, action) of finished attempts."""
+    stmt = select(
+        A.id,
+        A.profile_id,
+        A.started_at,
+        A.score_overall,
+        A.score_risk,
+        A.score_tone,
+        A.score_timing,
+        A.score_action,
+    ).where(A.status == "finished")
+    return [tuple(r) for r in session.execute(apply_filter(stmt, flt))]
+
+
+def attempt_overrides(
+    session: Session, flt: ReportFilter
+) -> dict[str, list[tuple[str, int, datetime]]]:
+    """Attempt-level trainer overrides (family, new, at) by attempt id, oldest first."""
+    stmt = (
+        select(O.attempt_id, O.family, O.new, O.at)
+        .join(ATTEMPT, A.id == O.attempt_id)
+        .where(O.action_id.is_(None))
+        .order_by(O.at)
+    )
+    out: dict[str, list[tuple[str, int, datetime]]] = defaultdict(list)
+    for aid, fam, new, at in session.execute(apply_filter(stmt, flt)):
+        out[aid].append((fam, int(new), at))
+    return out
+
+
+def first_reply_minutes(session: Session, flt: ReportFilter) -> list[tuple[str, float]]:
+    """(profile_id, minutes) of the first response to each post in each attempt (office time)."""
+    stmt = (
+        select(A.profile_id, func.min(R.elapsed_minutes))
+        .select_from(ACTION)
+        .join(ATTEMPT, A.id == R.attempt_id)
+        .where(R.kind.in_(RESPONSE_KINDS), R.elapsed_minutes.is_not(None))
+        .group_by(R.attempt_id, R.post_id, A.profile_id)
+    )
+    return [(pid, float(m)) for pid, m in session.execute(apply_filter(stmt, flt))]
+
+
+def reply_count(session: Session, flt: ReportFilter) -> int:
+    stmt = select(func.count()).select_from(ACTION).join(ATTEMPT, A.id == R.attempt_id)
+    return int(session.execute(apply_filter(stmt, flt)).scalar_one() or 0)
+
+
+@dataclass(frozen=True)
+class RiskExample:
+    match: str
+    text: str
+    person: str
+    scenario_id: str
+
+
+@dataclass(frozen=True)
+class RiskCount:
+    rule: str
+    count: int
+    message: str
+    examples: tuple[RiskExample, ...] = field(default_factory=tuple)
+
+
+def top_risks(
+    session: Session, flt: ReportFilter, *, limit: int = 8, examples: int = 2
+) -> list[RiskCount]:
+    """The most frequent risk findings (errors and warnings), each with recent examples."""
+    stmt = (
+        select(F.rule, func.count(), func.max(F.message))
+        .select_from(FINDING)
+        .join(ATTEMPT, A.id == F.attempt_id)
+        .where(F.family == "risk", F.severity.in_(("error", "warning")))
+        .group_by(F.rule)
+        .order_by(func.count().desc(), F.rule)
+        .limit(limit)
+    )
+    counts = session.execute(apply_filter(stmt, flt)).all()
+    out: list[RiskCount] = []
+    for rule, n, message in counts:
+        ex_stmt = (
+            select(F.match, R.text, P.name, A.scenario_id)
+            .select_from(FINDING)
+            .join(ATTEMPT, A.id == F.attempt_id)
+            .join(ACTION, R.id == F.action_id)
+            .join(PROFILE, P.id == A.profile_id)
+            .where(F.family == "risk", F.rule == rule)
+            .order_by(A.started_at.desc())
+            .limit(examples)
+        )
+        ex = tuple(
+            RiskExample(match=m or "", text=t or "", person=name, scenario_id=sid)
+            for m, t, name, sid in session.execute(apply_filter(ex_stmt, flt))
+        )
+        out.append(RiskCount(rule=rule, count=int(n), message=message or "", examples=ex))
+    return out
+
+
+def people_rows(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
+    """Per person: id, name, team, attempts, finished, assessments, passed, avg overall, last."""
+    stmt = (
+        select(
+            P.id,
+            P.name,
+            P.team,
+            func.count(A.id),
+            func.sum(case((A.status == "finished", 1), else_=0)),
+            func.sum(case((A.mode == "assessment", 1), else_=0)),
+            func.sum(case((A.outcome == "passed", 1), else_=0)),
+            func.avg(case((A.status == "finished", A.score_overall), else_=None)),
+            func.max(A.started_at),
+            func.count(func.distinct(case((A.status == "finished", A.scenario_id), else_=None))),
+        )
+        .select_from(ATTEMPT)
+        .join(PROFILE, P.id == A.profile_id)
+        .group_by(P.id, P.name, P.team)
+        .order_by(P.name)
+    )
+    rows = session.execute(apply_filter(stmt, flt)).all()
+    out = []
+    for r in rows:
+        last = r[8]
+        if isinstance(last, str):  # SQLite returns MAX() of a typed column as raw text
+            last = datetime.fromisoformat(last)
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        out.append((*r[:8], last, r[9]))
+    return out
+
+
+# --------------------------------------------------------------------------- passport facts
+
+
+def attempt_facts(
+    session: Session, *, profile_ids: Sequence[str] | None = None, team: str | None = None
+) -> list[AttemptFacts]:
+    """Everything the passport needs: attempts with overrides and serious findings.
+
+    Practice attempts carry no findings (they never count), which keeps this light.
+    """
+    stmt = select(
+        A.id,
+        A.profile_id,
+        A.scenario_id,
+        A.scenario_title,
+        A.mode,
+        A.status,
+        A.started_at,
+        A.ended_at,
+        A.score_overall,
+        A.score_risk,
+        A.score_tone,
+        A.score_timing,
+        A.score_action,
+        A.reviewed,
+        A.outcome,
+    )
+    if profile_ids is not None:
+        stmt = stmt.where(A.profile_id.in_(list(profile_ids)))
+    if team:
+        stmt = stmt.where(A.profile_id.in_(select(P.id).where(P.team == team).scalar_subquery()))
+    rows = session.execute(stmt).all()
+    assessed = [r[0] for r in rows if r[4] == "assessment" and r[5] == "finished"]
+    overrides: dict[str, list[OverrideFact]] = defaultdict(list)
+    findings: dict[str, list[FindingFact]] = defaultdict(list)
+    for chunk_start in range(0, len(assessed), 500):
+        ids = assessed[chunk_start : chunk_start + 500]
+        for aid, fam, new, orig, at, reason, reviewer in session.execute(
+            select(O.attempt_id, O.family, O.new, O.original, O.at, O.reason, P.name)
+            .join(PROFILE, P.id == O.reviewer_id)
+            .where(O.attempt_id.in_(ids), O.action_id.is_(None))
+        ):
+            overrides[aid].append(
+                OverrideFact(fam, int(new), orig, at, reason or "", reviewer or "")
+            )
+        for aid, rule, fam, sev, match in session.execute(
+            select(F.attempt_id, F.rule, F.family, F.severity, F.match).where(
+                F.attempt_id.in_(ids), F.severity == "error"
+            )
+        ):
+            findings[aid].append(FindingFact(rule, fam, sev, match or ""))
+    out = []
+    for r in rows:
+        scores = dict(zip(("overall", *FAMILIES), r[8:13], strict=True))
+        out.append(
+            AttemptFacts(
+                id=r[0],
+                profile_id=r[1],
+                scenario_id=r[2],
+                scenario_title=r[3] or r[2],
+                mode=r[4],
+                status=r[5],
+                started_at=r[6],
+                ended_at=r[7],
+                scores=scores,
+                overrides=tuple(overrides.get(r[0], ())),
+                findings=tuple(findings.get(r[0], ())),
+                reviewed=bool(r[13]),
+                outcome=r[14],
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- reply export
+
+REPLY_COLUMNS: tuple[str, ...] = (
+    "Started",
+    "Person",
+    "Team",
+    "Scenario",
+    "Mode",
+    "Attempt status",
+    "Trainer outcome",
+    "Post",
+    "Action",
+    "Escalated to",
+    "Reply text",
+    "Minutes to respond",
+    "Target minutes",
+    "Overall",
+    "Risk",
+    "Tone",
+    "Timing",
+    "Action score",
+    "Findings",
+)
+
+
+def _reply_stmt(flt: ReportFilter) -> Select[Any]:
+    stmt = (
+        select(
+            R.id,
+            A.started_at,
+            P.name,
+            P.team,
+            A.scenario_id,
+            A.mode,
+            A.status,
+            A.outcome,
+            R.post_id,
+            R.kind,
+            R.team,
+            R.text,
+            R.elapsed_minutes,
+            R.target_minutes,
+            R.score_overall,
+            R.score_risk,
+            R.score_tone,
+            R.score_timing,
+            R.score_action,
+        )
+        .select_from(ACTION)
+        .join(ATTEMPT, A.id == R.attempt_id)
+        .join(PROFILE, P.id == A.profile_id)
+        .order_by(A.started_at, A.id, R.seq)
+    )
+    return apply_filter(stmt, flt)
+
+
+def count_reply_rows(session: Session, flt: ReportFilter) -> int:
+    return reply_count(session, flt)
+
+
+def iter_reply_rows(
+    session: Session, flt: ReportFilter, *, chunk_size: int = 2000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Reply rows in chunks (streamed from the server), each with its findings' rule ids."""
+    result = session.execute(
+        _reply_stmt(flt), execution_options={"stream_results": True, "yield_per": chunk_size}
+    )
+    for part in result.partitions(chunk_size):
+        ids = [r[0] for r in part]
+        rules: dict[str, list[str]] = defaultdict(list)
+        for aid, rule, sev in session.execute(
+            select(F.action_id, F.rule, F.severity).where(
+                F.action_id.in_(ids), F.severity != "praise"
+            )
+        ):
+            rules[aid].append(f"{rule} ({sev})")
+        yield [(*tuple(r[1:]), "; ".join(sorted(rules.get(r[0], [])))) for r in part]
+
+
+def median_mean(values: Sequence[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    return float(statistics.median(values)), float(statistics.fmean(values))
