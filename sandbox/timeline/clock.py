@@ -19,10 +19,10 @@ class SimClock:
 
     ``tick`` is called with real seconds since the last tick and advances ``elapsed`` by
     ``real_seconds * speed`` unless paused; ``jump_to`` moves straight to a later point
-    ("skip to the next post").
+    ("skip to the next post"). With ``until`` set (the scenario's end) it never runs past it.
     """
 
-    __slots__ = ("_elapsed", "_speed", "paused", "start")
+    __slots__ = ("_elapsed", "_speed", "paused", "start", "until")
 
     def __init__(
         self,
@@ -31,6 +31,7 @@ class SimClock:
         *,
         elapsed: timedelta = timedelta(0),
         paused: bool = False,
+        until: timedelta | None = None,
     ) -> None:
         if start.tzinfo is None or start.utcoffset() is None:
             raise ValueError("the clock's start time must include a timezone")
@@ -39,8 +40,9 @@ class SimClock:
         self.start = start
         self._speed = 1.0
         self.speed = speed
-        self._elapsed = elapsed
+        self._elapsed = elapsed if until is None else min(elapsed, until)
         self.paused = paused
+        self.until = until
 
     @property
     def speed(self) -> float:
@@ -67,16 +69,26 @@ class SimClock:
         if self.paused or real_seconds <= 0:
             return timedelta(0)
         step = timedelta(seconds=real_seconds * self._speed)
+        if self.until is not None:
+            step = max(timedelta(0), min(step, self.until - self._elapsed))
         self._elapsed += step
         return step
 
     def jump_to(self, elapsed: timedelta) -> timedelta:
-        """Move straight to ``elapsed`` (never backwards); returns the simulated time skipped."""
+        """Move straight to ``elapsed`` (never backwards, never past ``until``); returns the
+        simulated time skipped."""
         if elapsed < self._elapsed:
             raise ValueError("the simulated clock cannot go backwards")
+        if self.until is not None:
+            elapsed = min(elapsed, self.until)
         step = elapsed - self._elapsed
         self._elapsed = elapsed
         return step
+
+    @property
+    def at_end(self) -> bool:
+        """Whether the clock has reached ``until`` (always False without one)."""
+        return self.until is not None and self._elapsed >= self.until
 
     def pause(self) -> None:
         self.paused = True

@@ -51,3 +51,14 @@ def test_clock_rejects_bad_input() -> None:
 def test_speeds_offered_to_the_trainee() -> None:
     assert SPEEDS == (1, 5, 20)
     assert "paused" in repr(SimClock(START, paused=True))
+
+
+def test_clock_stops_at_until() -> None:
+    clock = SimClock(START, speed=20, until=timedelta(minutes=1))
+    assert clock.tick(2) == timedelta(seconds=40)
+    assert clock.tick(2) == timedelta(seconds=20)
+    assert clock.elapsed == timedelta(minutes=1)
+    assert clock.at_end
+    assert clock.tick(2) == timedelta(0)
+    assert clock.jump_to(timedelta(minutes=5)) == timedelta(0)
+    assert not SimClock(START).at_end
