@@ -107,3 +107,6 @@ class ScoringContext:
     disabled_rules: frozenset[str] = field(default_factory=frozenset)
     severity_overrides: dict[str, str] = field(default_factory=dict)
     allow_words: tuple[str, ...] = ()
+    # The organisation's own contact details: never flagged as personal data.
+    org_phone_numbers: tuple[str, ...] = ()
+    org_email_domains: tuple[str, ...] = ()

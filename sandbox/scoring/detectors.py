@@ -1,0 +1,696 @@
+"""Built-in named detectors that rule files refer to (``type: detector``).
+
+Each detector is plain Python with bounded, linear-time patterns (safe on 100,000-character
+input). It returns :class:`Hit` spans into the reply; the rule supplies family, severity and
+message. Word lists a trainer may want to change come in through the rule's ``params``/``tokens``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
+
+from sandbox.scenario.models import ActionKind
+from sandbox.scoring.politeness import strategy_spans
+from sandbox.scoring.rulepack import PhraseMatcher
+from sandbox.scoring.types import ScoringContext
+
+__all__ = ["DETECTORS", "TEXT_FREE_DETECTORS", "Doc", "Hit", "nhs_number_valid", "uk_phone_numbers"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    match: str
+    detail: str = ""
+    suggestion: str | None = None
+    points: int | None = None  # overrides the rule's cost (timing curve, partial credit)
+
+
+@dataclass
+class Doc:
+    """One reply in its context, with lazily computed views shared by all rules."""
+
+    text: str
+    ctx: ScoringContext
+    missed: bool = False
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        out = []
+        for m in _SENTENCE_RE.finditer(self.text):
+            seg = m.group()
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg) - len(seg.rstrip())
+            if seg.strip():
+                out.append((m.start() + lead, m.end() - trail))
+        return out
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= pos < e:
+                return s, e
+        return 0, len(self.text)
+
+    @cached_property
+    def post_items(self) -> list[tuple[str, str]]:
+        """Personal data found in the post: (kind, text)."""
+        return _personal_items(self.ctx.post_text)
+
+    @cached_property
+    def politeness(self) -> dict[str, list[tuple[int, int]]]:
+        return strategy_spans(self.text)
+
+
+_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*\s*|\n+")
+_WORDS_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]{0,60}")
+
+# ----------------------------------------------------------------------------- phone numbers
+
+_PHONE_RE = re.compile(
+    r"(?<![\w+/£$])(?:\+\s?44\s?(?:\(0\)\s?)?|0044\s?|\(?0)(?=\d)[\d \-)(]{8,16}\d(?![\d])"
+)
+_PHONE_GROUP_RE = re.compile(r"\d+")
+
+
+def uk_phone_numbers(text: str) -> list[tuple[int, int, str]]:
+    """UK phone numbers as (start, end, national digits starting with 0).
+
+    Trailing digit groups that would make the number too long are dropped, so
+    "0300 123 4567 9am" finds "0300 123 4567".
+    """
+    out: list[tuple[int, int, str]] = []
+    for m in _PHONE_RE.finditer(text):
+        raw = m.group()
+        international = raw.lstrip("(").startswith(("+", "00"))
+        groups = list(_PHONE_GROUP_RE.finditer(raw))
+        digits = ""
+        end = None
+        for i, g in enumerate(groups):
+            part = g.group()
+            if international and i == 0:
+                part = (
+                    part[4:]
+                    if part.startswith("0044")
+                    else part[2:]
+                    if part.startswith("44")
+                    else part
+                )
+                if not part:
+                    continue
+            if (
+                international
+                and digits == ""
+                and part.startswith("0")
+                and raw[g.start() - 1 : g.start()] == "("
+            ):
+                continue  # +44 (0) 20 ...
+            candidate = digits + part
+            if len(("0" if international else "") + candidate) > 11:
+                break
+            digits = candidate
+            end = g.end()
+        national = ("0" + digits) if international else digits
+        if end is None or len(national) not in (10, 11) or not national.startswith("0"):
+            continue
+        if national.startswith("00"):
+            continue
+        out.append((m.start(), m.start() + end, national))
+    return out
+
+
+_OFFICIAL_PREFIXES = ("03", "0800", "0808")
+
+
+def _phone_kind(national: str) -> str:
+    if national.startswith(_OFFICIAL_PREFIXES):
+        return "official"
+    if national.startswith("07") and not national.startswith(("070", "076")):
+        return "mobile"
+    if national.startswith(("01", "02")):
+        return "landline"
+    return "other"
+
+
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+def detect_uk_phone(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    kinds = set(params.get("kinds", ("mobile", "landline", "other")))
+    own = {_digits(n) for n in doc.ctx.org_phone_numbers}
+    own |= {_digits(n) for n in params.get("allow", ())}
+    own = {("0" + d[2:]) if d.startswith("44") else d for d in own}
+    hits = []
+    for s, e, national in uk_phone_numbers(doc.text):
+        kind = _phone_kind(national)
+        if kind not in kinds or national in own:
+            continue
+        label = {"mobile": "a mobile number", "landline": "a landline number"}.get(
+            kind, "a phone number"
+        )
+        hits.append(Hit(s, e, doc.text[s:e], detail=label))
+    return hits
+
+
+# ----------------------------------------------------------------------------- email
+
+_LOCAL_CH = re.compile(r"[A-Za-z0-9._%+'-]")
+_DOMAIN_CH = re.compile(r"[A-Za-z0-9.-]")
+_PERSON_LOCAL_RE = re.compile(r"^[a-z]+[._-][a-z]+\d*$", re.IGNORECASE)
+
+
+def emails(text: str) -> list[tuple[int, int, str, str]]:
+    """Email addresses as (start, end, local part, domain), found from each "@" outwards.
+
+    Scanning from "@" keeps this linear on any input (a plain regex would rescan long runs).
+    """
+    out = []
+    pos = text.find("@")
+    n = len(text)
+    while pos != -1:
+        s = pos
+        while s > 0 and pos - s < 64 and _LOCAL_CH.match(text[s - 1]):
+            s -= 1
+        e = pos + 1
+        while e < n and e - pos < 255 and _DOMAIN_CH.match(text[e]):
+            e += 1
+        while e > pos + 1 and text[e - 1] in ".-":
+            e -= 1
+        local, domain = text[s:pos].lstrip("."), text[pos + 1 : e]
+        s = pos - len(local)
+        if (
+            local
+            and "." in domain
+            and re.fullmatch(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}", domain)
+        ):
+            out.append((s, e, local, domain.lower()))
+        pos = text.find("@", pos + 1)
+    return out
+
+
+def detect_email(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    official = tuple(d.lower().lstrip("@") for d in params.get("official_domains", ()))
+    own = tuple(d.lower().lstrip("@") for d in doc.ctx.org_email_domains)
+    hits = []
+    for s, e, local, domain in emails(doc.text):
+        if any(domain == d or domain.endswith("." + d) for d in own):
+            if not _PERSON_LOCAL_RE.match(local):
+                continue
+            detail = "a named member of staff's email address"
+        elif any(domain == d or domain.endswith("." + d) for d in official):
+            if not _PERSON_LOCAL_RE.match(local):
+                continue
+            detail = "a named person's email address"
+        else:
+            detail = "a personal email address"
+        hits.append(Hit(s, e, doc.text[s:e], detail=detail))
+    return hits
+
+
+# ----------------------------------------------------------------------------- postcode, address
+
+_POSTCODE_RE = re.compile(
+    r"(?<![A-Za-z0-9])([A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s{0,2}(\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def detect_postcode(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    allow = {p.replace(" ", "").upper() for p in params.get("allow", ())}
+    hits = []
+    for m in _POSTCODE_RE.finditer(doc.text):
+        code = m.group()
+        # all-lowercase words such as "me2 4ab" are unlikely prose, but "b4 1pm" is not a postcode
+        if (code.replace(" ", "").upper() in allow) or re.search(r"\d\s*[ap]m$", code, re.I):
+            continue
+        if code.islower() and not params.get("lowercase", False):
+            continue
+        hits.append(Hit(m.start(), m.end(), code, detail="a full postcode"))
+    return hits
+
+
+_STREET_TYPES = (
+    "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Court|Ct|Gardens|Gdns|"
+    "Place|Pl|Terrace|Grove|Hill|Row|Walk|Mews|Square|Sq|Park|Rise|View|Parade|Green|Vale|Fields|Meadow|Wharf"
+)
+_ADDRESS_RE = re.compile(
+    r"(?<![\w£$.,/:-])(?:(?:flat|apartment|apt)\s+\d{1,4}[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
+    r"(?:[A-Z][a-z'’-]{1,20}\s+){1,3}(?:" + _STREET_TYPES + r")(?![A-Za-z])",
+)
+_HOUSE_NUMBER_RE = re.compile(
+    r"\b(?:number|no\.?)\s+\d{1,4}[A-Za-z]?\s+(?:on|in)\s+[A-Z][a-z]+", re.IGNORECASE
+)
+
+
+def detect_street_address(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    hits = [
+        Hit(m.start(), m.end(), m.group(), detail="a house number and street")
+        for m in _ADDRESS_RE.finditer(doc.text)
+    ]
+    hits += [
+        Hit(m.start(), m.end(), m.group(), detail="a house number")
+        for m in _HOUSE_NUMBER_RE.finditer(doc.text)
+    ]
+    return hits
+
+
+# ----------------------------------------------------------------------------- NI and NHS numbers
+
+_NI_RE = re.compile(
+    r"(?<![A-Za-z0-9])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_NI_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+
+
+def detect_ni_number(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    return [
+        Hit(m.start(), m.end(), m.group(), detail="a National Insurance number")
+        for m in _NI_RE.finditer(doc.text)
+        if m.group(1).upper() not in _NI_BAD_PREFIX
+    ]
+
+
+_NHS_RE = re.compile(r"(?<![\d\w])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d\w])")
+
+
+def nhs_number_valid(number: str) -> bool:
+    """The NHS number modulus-11 check (the 10th digit is the check digit)."""
+    d = _digits(number)
+    if len(d) != 10:
+        return False
+    total = sum(int(ch) * w for ch, w in zip(d[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(d[9])
+
+
+def detect_nhs_number(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    return [
+        Hit(m.start(), m.end(), m.group(), detail="an NHS number")
+        for m in _NHS_RE.finditer(doc.text)
+        if nhs_number_valid(m.group())
+    ]
+
+
+# ----------------------------------------------------------------------------- account / case refs
+
+_REF_CUE_RE = re.compile(
+    r"(?<!\w)(?:ref(?:erence)?|account|acct|case|claim|customer|tenancy|application|booking|"
+    r"ticket|invoice|payment|order|enquiry|complaint|crime|incident)"
+    r"(?:\s+(?:no\.?|number|num|ref(?:erence)?|id))?\s{0,3}(?:is\s+|:|#|-)?\s{0,3}"
+    r"([A-Z]{0,5}[-/]?\d[\d/-]{3,18}\d)(?![\w/])",
+    re.IGNORECASE,
+)
+_REF_BARE_RE = re.compile(r"(?<![\w/£$.,:-])([A-Z]{1,5}[-/]?\d{5,16}|\d{7,16})(?![\w/])")
+
+
+def detect_account_reference(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    hits: dict[tuple[int, int], Hit] = {}
+    for m in _REF_CUE_RE.finditer(doc.text):
+        s, e = m.span(1)
+        if len(_digits(m.group(1))) >= 4:
+            hits[(s, e)] = Hit(s, e, m.group(1), detail="an account or case reference")
+    for m in _REF_BARE_RE.finditer(doc.text):
+        s, e = m.span(1)
+        if any(h.start <= s < h.end for h in hits.values()):
+            continue
+        hits[(s, e)] = Hit(s, e, m.group(1), detail="what looks like an account or case reference")
+    return sorted(hits.values(), key=lambda h: h.start)
+
+
+# ----------------------------------------------------------------------------- solicitation
+
+_DATA_NOUNS = (
+    r"(?:full\s+)?(?:home\s+)?address|postcode|post\s+code|date\s+of\s+birth|d\.?o\.?b|birthday|"
+    r"(?:council\s+tax\s+)?(?:account|reference|ref|customer|tenancy|case|claim|policy)\s+(?:number|no|ref|reference|details)|"
+    r"(?:phone|mobile|contact|telephone)\s+(?:number|no|details)|number|"
+    r"(?:ni|national\s+insurance|nhs)\s+(?:number|no)|email(?:\s+address)?|full\s+name|name\s+and\s+address|"
+    r"(?:bank|card|payment|personal|contact)\s+details|details|address\s+details|registration"
+)
+_SOLICIT_RE = re.compile(
+    r"(?<!\w)your\s+(?:[\w'-]+\s+){0,3}?(?:" + _DATA_NOUNS + r")(?!\w)", re.IGNORECASE
+)
+_HARD_VERBS = re.compile(
+    r"(?<!\w)(?:reply|post|comment|tweet|publicly|below|in\s+the\s+(?:comments|replies|thread)|on\s+here|here)(?!\w)",
+    re.IGNORECASE,
+)
+_SOFT_VERBS = re.compile(
+    r"(?<!\w)(?:send|share|tell|give|provide|pop|put|drop|leave|let\s+us|confirm|include|add|"
+    r"write|what(?:'s|’s|\s+is)|can\s+we\s+(?:have|get|take)|need|grab|message|pass|check)(?!\w)|\?",
+    re.IGNORECASE,
+)
+_NEGATED_REQUEST = re.compile(
+    r"(?<!\w)(?:don't|don’t|do\s+not|never|please\s+avoid|no\s+need\s+to|avoid|not\s+to|without|keep)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    private = PhraseMatcher(params.get("private_channels", ()))
+    reply_private = private.search(doc.text) is not None
+    hits = []
+    for m in _SOLICIT_RE.finditer(doc.text):
+        s, e = doc.sentence_of(m.start())
+        sentence = doc.text[s:e]
+        if _NEGATED_REQUEST.search(doc.text, s, m.start()):
+            continue
+        hard = _HARD_VERBS.search(sentence) is not None
+        soft = _SOFT_VERBS.search(sentence) is not None
+        if not (hard or soft):
+            continue
+        if private.search(sentence):
+            continue
+        if not hard and reply_private:
+            continue
+        hits.append(
+            Hit(m.start(), m.end(), m.group(), detail="asks for personal details in public")
+        )
+    return hits
+
+
+# ----------------------------------------------------------------------------- repeated from post
+
+_NAME_RE = re.compile(
+    r"(?:my\s+name\s+is|i\s+am|i'm|i’m|this\s+is|name:)\s+([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)"
+)
+
+
+def _personal_items(text: str) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    for s, e, _n in uk_phone_numbers(text):
+        items.append(("phone number", text[s:e]))
+    for s, e, _l, _d in emails(text):
+        items.append(("email address", text[s:e]))
+    for m in _POSTCODE_RE.finditer(text):
+        if not m.group().islower():
+            items.append(("postcode", m.group()))
+    for m in _ADDRESS_RE.finditer(text):
+        items.append(("address", m.group()))
+    for m in _NI_RE.finditer(text):
+        items.append(("National Insurance number", m.group()))
+    for m in _NHS_RE.finditer(text):
+        if nhs_number_valid(m.group()):
+            items.append(("NHS number", m.group()))
+    for m in _REF_CUE_RE.finditer(text):
+        items.append(("account or case reference", m.group(1)))
+    for m in _REF_BARE_RE.finditer(text):
+        items.append(("account or case reference", m.group(1)))
+    for m in _NAME_RE.finditer(text):
+        items.append(("full name", m.group(1)))
+    return items
+
+
+@lru_cache(maxsize=512)
+def _item_pattern(item: str) -> re.Pattern[str]:
+    if any(ch.isdigit() for ch in item) and sum(ch.isalpha() for ch in item) <= 5:
+        core = _digits(item) if not any(ch.isalpha() for ch in item) else re.sub(r"[\s-]", "", item)
+        body = r"[\s-]?".join(re.escape(ch) for ch in core)
+    else:
+        body = r"\s+".join(re.escape(w) for w in item.split())
+    return re.compile(r"(?<![\w])" + body + r"(?![\w])", re.IGNORECASE)
+
+
+def detect_repeated_personal_data(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    hits = []
+    for kind, item in doc.post_items:
+        if len(item) < 5:
+            continue
+        for m in _item_pattern(item).finditer(doc.text):
+            hits.append(
+                Hit(m.start(), m.end(), m.group(), detail=f"the person's {kind} from their post")
+            )
+    return hits
+
+
+# ----------------------------------------------------------------------------- abuse, crisis, tone
+
+
+def _post_has(doc: Doc, key: str, phrases: Sequence[str]) -> bool:
+    cache_key = "post_has:" + key
+    if cache_key not in doc._cache:
+        doc._cache[cache_key] = _matcher(tuple(phrases)).search(doc.ctx.post_text) is not None
+    return bool(doc._cache[cache_key])
+
+
+@lru_cache(maxsize=256)
+def _matcher(phrases: tuple[str, ...], case_sensitive: bool = False) -> PhraseMatcher:
+    return PhraseMatcher(phrases, case_sensitive=case_sensitive)
+
+
+def detect_troll_argument(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Arguing with an abusive account: only when the author is a troll or the post is abuse."""
+    kinds = tuple(params.get("author_kinds", ("troll",)))
+    abusive = doc.ctx.author_kind in kinds or _post_has(
+        doc, "abuse", tuple(params.get("abusive_post", ()))
+    )
+    if not abusive:
+        return []
+    cues = _matcher(tuple(params.get("cues", ())))
+    return [
+        Hit(m.start(), m.end(), m.group(), detail="argues with an abusive account")
+        for m in cues.finditer(doc.text)
+    ]
+
+
+_CAPS_RUN_RE = re.compile(r"(?<![\w@#])[A-Z][A-Z'’&]+(?![\w])(?:[ \t,]+[A-Z][A-Z'’&]+(?![\w]))*")
+
+
+def detect_caps(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    acronyms = {a.upper() for a in params.get("acronyms", ())}
+    long_word = int(params.get("long_word", 5))
+    hits = []
+    for m in _CAPS_RUN_RE.finditer(doc.text):
+        words = [w for w in re.split(r"[ \t,]+", m.group()) if w and w.upper() not in acronyms]
+        if len(words) >= 2 or any(len(w) >= long_word for w in words):
+            hits.append(Hit(m.start(), m.end(), m.group()))
+    return hits
+
+
+def detect_sentence_length(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    limit = int(params.get("max_words", 25))
+    hits = []
+    for s, e in doc.sentences:
+        n = len(_WORDS_RE.findall(doc.text, s, e))
+        if n > limit:
+            hits.append(Hit(s, e, doc.text[s:e], detail=f"{n} words"))
+    return hits
+
+
+def detect_too_long(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    limit = doc.ctx.char_limit
+    if doc.ctx.action is not ActionKind.reply or len(doc.text) <= limit:
+        return []
+    return [
+        Hit(
+            limit,
+            len(doc.text),
+            doc.text[limit:],
+            detail=f"{len(doc.text)} characters; the limit is {limit}",
+        )
+    ]
+
+
+def detect_curt(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A bare "Noted." or "OK" to someone who needed an answer."""
+    words = _WORDS_RE.findall(doc.text)
+    if 0 < len(words) <= int(params.get("max_words", 3)):
+        return [Hit(0, len(doc.text), doc.text.strip(), detail=f"{len(words)} words")]
+    return []
+
+
+def detect_politeness(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    name = str(params.get("strategy", ""))
+    spans = doc.politeness.get(name, [])
+    return [Hit(s, e, doc.text[s:e]) for s, e in spans]
+
+
+_VADER: Any = None
+
+
+def _vader() -> Any:
+    global _VADER
+    if _VADER is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+def detect_negative_sentiment(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """VADER as one weak signal: a clearly negative reply overall (never the tone score)."""
+    threshold = float(params.get("threshold", -0.5))
+    if len(doc.text) > 5000:
+        return []
+    compound = float(_vader().polarity_scores(doc.text)["compound"])
+    if compound <= threshold:
+        return [Hit(0, 0, "", detail=f"VADER compound {compound:+.2f}")]
+    return []
+
+
+def _point_matches(doc: Doc, phrases: Sequence[str]) -> re.Match[str] | None:
+    return _matcher(tuple(phrases)).search(doc.text)
+
+
+def detect_covers_missing(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    exp = doc.ctx.expectation
+    if exp is None:
+        return []
+    return [
+        Hit(0, 0, "", detail=p.label) for p in exp.covers if _point_matches(doc, p.any_of) is None
+    ]
+
+
+def detect_covers_met(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    exp = doc.ctx.expectation
+    hits = []
+    for p in exp.covers if exp else ():
+        m = _point_matches(doc, p.any_of)
+        if m:
+            hits.append(Hit(m.start(), m.end(), m.group(), detail=p.label))
+    return hits
+
+
+def detect_must_not_say(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    exp = doc.ctx.expectation
+    hits = []
+    for p in exp.must_not_say if exp else ():
+        for m in _matcher(tuple(p.any_of)).finditer(doc.text):
+            hits.append(Hit(m.start(), m.end(), m.group(), detail=p.label))
+    return hits
+
+
+# ----------------------------------------------------------------------------- timing and action
+
+
+def timing_points(elapsed: float, target: float, zero_at: float = 4.0) -> int:
+    """Points lost for replying after ``elapsed`` minutes against ``target`` (graded curve)."""
+    from sandbox.scoring.timing import timing_score
+
+    return 100 - timing_score(elapsed, target, zero_at=zero_at)
+
+
+def detect_timing_late(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    ctx = doc.ctx
+    if doc.missed or ctx.elapsed_minutes is None or ctx.action is ActionKind.leave:
+        return []
+    target = ctx.target_minutes or float(params.get("default_target", 240))
+    lost = timing_points(ctx.elapsed_minutes, target, float(params.get("zero_at", 4.0)))
+    if lost <= 0:
+        return []
+    return [
+        Hit(
+            0,
+            0,
+            "",
+            detail=f"{_minutes(ctx.elapsed_minutes)} against a target of {_minutes(target)}",
+            points=lost,
+        )
+    ]
+
+
+def detect_timing_on_time(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    ctx = doc.ctx
+    if doc.missed or ctx.elapsed_minutes is None or ctx.action is ActionKind.leave:
+        return []
+    target = ctx.target_minutes or float(params.get("default_target", 240))
+    if ctx.elapsed_minutes <= target:
+        return [
+            Hit(
+                0,
+                0,
+                "",
+                detail=f"{_minutes(ctx.elapsed_minutes)} against a target of {_minutes(target)}",
+            )
+        ]
+    return []
+
+
+def detect_missed(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    return [Hit(0, 0, "", detail="no response", points=100)] if doc.missed else []
+
+
+def _minutes(m: float) -> str:
+    if m < 90:
+        return f"{m:.0f} min"
+    return f"{m / 60:.1f} h"
+
+
+def _expected(doc: Doc) -> tuple[ActionKind, ...]:
+    exp = doc.ctx.expectation
+    return tuple(exp.action) if exp else ()
+
+
+def detect_action_mismatch(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    expected = _expected(doc)
+    if doc.missed or not expected or doc.ctx.action in expected:
+        return []
+    want = " or ".join(a.value.replace("_", " ") for a in expected)
+    return [
+        Hit(0, 0, "", detail=f"you chose {doc.ctx.action.value.replace('_', ' ')}; expected {want}")
+    ]
+
+
+def detect_wrong_team(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    exp = doc.ctx.expectation
+    if doc.missed or exp is None or exp.team is None or doc.ctx.action is not ActionKind.escalate:
+        return []
+    if ActionKind.escalate not in exp.action or doc.ctx.team == exp.team:
+        return []
+    chosen = doc.ctx.team or "no team"
+    return [Hit(0, 0, "", detail=f"sent to {chosen}; expected {exp.team}")]
+
+
+def detect_action_ok(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    exp = doc.ctx.expectation
+    if doc.missed or exp is None or doc.ctx.action not in exp.action:
+        return []
+    if doc.ctx.action is ActionKind.escalate and exp.team and doc.ctx.team != exp.team:
+        return []
+    what = doc.ctx.action.value.replace("_", " ")
+    if doc.ctx.action is ActionKind.escalate and doc.ctx.team:
+        what += f" to {doc.ctx.team}"
+    return [Hit(0, 0, "", detail=what)]
+
+
+Detector = Callable[[Doc, Mapping[str, Any]], list[Hit]]
+
+DETECTORS: dict[str, Detector] = {
+    "uk_phone": detect_uk_phone,
+    "email": detect_email,
+    "postcode": detect_postcode,
+    "street_address": detect_street_address,
+    "ni_number": detect_ni_number,
+    "nhs_number": detect_nhs_number,
+    "account_reference": detect_account_reference,
+    "solicitation": detect_solicitation,
+    "repeated_personal_data": detect_repeated_personal_data,
+    "troll_argument": detect_troll_argument,
+    "caps": detect_caps,
+    "sentence_length": detect_sentence_length,
+    "too_long": detect_too_long,
+    "curt": detect_curt,
+    "politeness": detect_politeness,
+    "negative_sentiment": detect_negative_sentiment,
+    "covers_missing": detect_covers_missing,
+    "covers_met": detect_covers_met,
+    "must_not_say": detect_must_not_say,
+    "timing_late": detect_timing_late,
+    "timing_on_time": detect_timing_on_time,
+    "missed": detect_missed,
+    "action_mismatch": detect_action_mismatch,
+    "wrong_team": detect_wrong_team,
+    "action_ok": detect_action_ok,
+}
+
+# Detectors about the response as a whole: they run for every action, not just text replies.
+TEXT_FREE_DETECTORS = frozenset(
+    {"timing_late", "timing_on_time", "missed", "action_mismatch", "wrong_team", "action_ok"}
+)

@@ -1,0 +1,392 @@
+"""The scorer: applies a rule pack to a response and builds an explainable score card.
+
+Every family starts at 100 and loses exactly the points its findings carry (capped at 100), so a
+trainer can trace each lost point to a finding. ``Scorer`` is immutable after construction and
+keeps no per-call state, so one instance can score from several threads at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sandbox.scenario.models import ActionKind, Family, Scenario
+from sandbox.scoring.detectors import DETECTORS, TEXT_FREE_DETECTORS, Doc, Hit
+from sandbox.scoring.rulepack import (
+    DEFAULT_PACK_PATH,
+    PhraseMatcher,
+    Rule,
+    RulePack,
+    RulePackError,
+    load_rule_pack,
+)
+from sandbox.scoring.types import Finding, ScoreCard, ScoringContext, Severity
+
+__all__ = ["DEFAULT_WEIGHTS", "Scorer", "default_scorer", "score_missed", "score_reply"]
+
+DEFAULT_WEIGHTS: dict[Family, float] = {
+    Family.risk: 0.35,
+    Family.tone: 0.35,
+    Family.timing: 0.15,
+    Family.action: 0.15,
+}
+_FAMILY_ORDER = {
+    f: i for i, f in enumerate((Family.risk, Family.tone, Family.timing, Family.action))
+}
+_TEXT_ACTIONS = (ActionKind.reply, ActionKind.private_message)
+# Within these id groups, overlapping findings are one problem: keep the costliest.
+_EXCLUSIVE_GROUPS = ("risk.personal-data", "risk.abuse", "risk.politics", "risk.liability")
+_NEGATION_RE = re.compile(
+    r"(?<!\w)(?:not|n't|n’t|cannot|can't|can’t|never|no|unable\s+to|won't|won’t)(?:\s+\w+){0,2}\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: Rule
+    tokens: PhraseMatcher | None
+    swaps: tuple[tuple[PhraseMatcher, str], ...]
+    exceptions: PhraseMatcher | None
+    text_rule: bool
+    group: str
+
+
+def _compile(rule: Rule) -> _Compiled:
+    phrases = rule.tokens or tuple(rule.swap)
+    tokens = PhraseMatcher(phrases, case_sensitive=rule.case_sensitive) if phrases else None
+    swaps = tuple(
+        (PhraseMatcher([k], case_sensitive=rule.case_sensitive), v) for k, v in rule.swap.items()
+    )
+    exceptions = PhraseMatcher(rule.exceptions) if rule.exceptions else None
+    text_rule = not (rule.type == "detector" and rule.detector in TEXT_FREE_DETECTORS)
+    group = ".".join(rule.id.split(".")[:2])
+    return _Compiled(rule, tokens, swaps, exceptions, text_rule, group)
+
+
+class _SafeFormat(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class Scorer:
+    """A rule pack ready to score responses (build once, reuse; thread-safe)."""
+
+    def __init__(
+        self,
+        pack: RulePack,
+        *,
+        disable: Iterable[str] = (),
+        severity: Mapping[str, str] | None = None,
+        allow: Iterable[str] = (),
+    ) -> None:
+        problems: list[str] = []
+        ids = pack.ids
+        disabled = frozenset(disable)
+        for rid in sorted(disabled - ids):
+            problems.append(f'cannot disable "{rid}": no such rule in the {pack.name} pack')
+        rules: list[Rule] = []
+        overrides = dict(severity or {})
+        for rid, sev in overrides.items():
+            if rid not in ids:
+                problems.append(f'cannot change the severity of "{rid}": no such rule')
+            elif sev not in Severity.__members__:
+                problems.append(
+                    f'severity for "{rid}" must be error, warning, info or praise, not "{sev}"'
+                )
+        if problems:
+            raise RulePackError(problems)
+        for r in pack.rules:
+            if r.id in disabled:
+                continue
+            if r.id in overrides:
+                r = r.with_severity(Severity(overrides[r.id]))
+            rules.append(r)
+        self.pack = pack
+        self.allow_words = tuple(pack.allow) + tuple(allow)
+        self._allow = PhraseMatcher(self.allow_words)
+        self._rules = tuple(_compile(r) for r in rules)
+        self.weights: dict[Family, float] = {**DEFAULT_WEIGHTS, **dict(pack.weights)}
+
+    # ------------------------------------------------------------------ construction helpers
+
+    @classmethod
+    def from_files(cls, *paths: str | Path) -> Scorer:
+        """The default pack plus extra pack files (an organisation's own words and rules)."""
+        pack = _default_pack()
+        for p in paths:
+            pack = pack.merged(load_rule_pack(p, base=pack))
+        return cls(pack)
+
+    def with_settings(
+        self,
+        *,
+        disable: Iterable[str] = (),
+        severity: Mapping[str, str] | None = None,
+        allow: Iterable[str] = (),
+        packs: Iterable[str | Path] = (),
+    ) -> Scorer:
+        pack = self.pack
+        for p in packs:
+            pack = pack.merged(load_rule_pack(p, base=pack))
+        return Scorer(pack, disable=disable, severity=severity, allow=tuple(allow))
+
+    def for_scenario(self, scenario: Scenario, base_dir: str | Path | None = None) -> Scorer:
+        """Apply a scenario's ``rules:`` block: extra packs (relative to ``base_dir``), switched-off
+        rules, changed severities and allowed words. Unknown rule ids are errors."""
+        settings = scenario.rules
+        root = Path(base_dir) if base_dir is not None else Path.cwd()
+        packs = [p if Path(p).is_absolute() else root / p for p in settings.packs]
+        return self.with_settings(
+            disable=settings.disable, severity=settings.severity, allow=settings.allow, packs=packs
+        )
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(c.rule for c in self._rules)
+
+    # ------------------------------------------------------------------ scoring
+
+    def score(self, reply_text: str, context: ScoringContext) -> ScoreCard:
+        """Score one response (reply, private message, escalation note, hide/like/leave)."""
+        return self._score(reply_text or "", context, missed=False)
+
+    def score_missed(self, context: ScoringContext) -> ScoreCard:
+        """Score a post that needed an answer and got none: silence is rude."""
+        return self._score("", context, missed=True)
+
+    def _score(self, text: str, ctx: ScoringContext, *, missed: bool) -> ScoreCard:
+        doc = Doc(text=text, ctx=ctx, missed=missed)
+        text_action = ctx.action in _TEXT_ACTIONS and not missed
+        needs_answer = ctx.expectation.needs_answer if ctx.expectation else True
+        extra_allow = _matcher(tuple(ctx.allow_words)) if ctx.allow_words else None
+        allowed: list[tuple[int, int]] | None = None
+
+        raw: list[tuple[_Compiled, Rule, Hit]] = []
+        for comp in self._rules:
+            rule = comp.rule
+            if rule.id in ctx.disabled_rules:
+                continue
+            if rule.id in ctx.severity_overrides:
+                sev = ctx.severity_overrides[rule.id]
+                if sev in Severity.__members__:
+                    rule = rule.with_severity(Severity(sev))
+            if comp.text_rule and (
+                not text_action or (rule.public_only and ctx.action is not ActionKind.reply)
+            ):
+                continue
+            if not _applies(rule, ctx, needs_answer):
+                continue
+            hits = self._hits(comp, rule, doc)
+            if not hits:
+                continue
+            if comp.text_rule and rule.type not in ("absence", "praise"):
+                if allowed is None:
+                    allowed = self._allowed_spans(text, extra_allow)
+                hits = [h for h in hits if not _overlaps_any(h, allowed)]
+                if comp.exceptions is not None:
+                    exc = [m.span() for m in comp.exceptions.finditer(text)]
+                    hits = [h for h in hits if not _overlaps_any(h, exc)]
+            raw.extend((comp, rule, h) for h in hits)
+
+        raw = _resolve_overlaps(raw)
+        findings = _price(raw)
+        scores = self._family_scores(findings, ctx, text_action=text_action, missed=missed)
+        weights = {f: w for f, w in self.weights.items() if scores.get(f) is not None and w > 0}
+        total_w = sum(weights.values())
+        if total_w:
+            norm = {f: round(w / total_w, 4) for f, w in weights.items()}
+            overall = round(sum(float(scores[f] or 0) * w for f, w in weights.items()) / total_w)
+        else:
+            norm, overall = {}, 100
+        findings.sort(key=lambda f: (f.start, _FAMILY_ORDER[f.family], f.rule))
+        return ScoreCard(
+            scores=scores, overall=int(overall), weights=norm, findings=tuple(findings)
+        )
+
+    def _allowed_spans(self, text: str, extra: PhraseMatcher | None) -> list[tuple[int, int]]:
+        spans = [m.span() for m in self._allow.finditer(text)]
+        if extra is not None:
+            spans += [m.span() for m in extra.finditer(text)]
+        return spans
+
+    def _hits(self, comp: _Compiled, rule: Rule, doc: Doc) -> list[Hit]:
+        text = doc.text
+        kind = rule.type
+        if kind == "detector":
+            fn = DETECTORS[rule.detector or ""]
+            return fn(doc, rule.params)
+        assert comp.tokens is not None
+        if kind == "absence":
+            return [] if comp.tokens.search(text) else [Hit(0, 0, "")]
+        if kind == "praise":
+            m = comp.tokens.search(text)
+            return [Hit(m.start(), m.end(), m.group())] if m else []
+        matches = list(comp.tokens.finditer(text))
+        if rule.skip_negated:
+            matches = [
+                m
+                for m in matches
+                if not _NEGATION_RE.search(text, max(0, m.start() - 40), m.start())
+            ]
+        if kind == "occurrence":
+            if len(matches) <= rule.max:
+                return []
+            m = matches[rule.max]
+            return [Hit(m.start(), m.end(), m.group(), detail=f"{len(matches)} times")]
+        if kind == "swap":
+            hits = []
+            for m in matches:
+                plain = next((v for pm, v in comp.swaps if _full(pm, m.group())), "")
+                hits.append(Hit(m.start(), m.end(), m.group(), suggestion=plain))
+            return hits
+        return [Hit(m.start(), m.end(), m.group()) for m in matches]
+
+    def _family_scores(
+        self, findings: Sequence[Finding], ctx: ScoringContext, *, text_action: bool, missed: bool
+    ) -> dict[Family, int | None]:
+        lost = {f: 0.0 for f in Family}
+        for f in findings:
+            lost[f.family] += f.points
+        scores: dict[Family, int | None] = {}
+        for fam in (Family.tone, Family.timing, Family.risk, Family.action):
+            if fam in (Family.tone, Family.risk):
+                applies = text_action
+            elif fam is Family.timing:
+                applies = missed or (
+                    ctx.elapsed_minutes is not None and ctx.action is not ActionKind.leave
+                )
+            else:
+                applies = missed or ctx.expectation is not None
+            scores[fam] = round(100 - min(100.0, lost[fam])) if applies else None
+        return scores
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _full(pm: PhraseMatcher, s: str) -> bool:
+    m = pm.search(s)
+    return m is not None and m.start() == 0 and m.end() == len(s)
+
+
+@lru_cache(maxsize=128)
+def _matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
+    return PhraseMatcher(phrases)
+
+
+def _overlaps_any(h: Hit, spans: Sequence[tuple[int, int]]) -> bool:
+    if h.start == h.end:
+        return False
+    return any(s < h.end and h.start < e for s, e in spans)
+
+
+def _applies(rule: Rule, ctx: ScoringContext, needs_answer: bool) -> bool:
+    w = rule.when
+    if w.pre_election is not None and w.pre_election != ctx.pre_election:
+        return False
+    if w.author_kind and (ctx.author_kind or "") not in w.author_kind:
+        return False
+    if w.action and ctx.action not in w.action:
+        return False
+    if w.needs_answer is not None and w.needs_answer != needs_answer:
+        return False
+    if w.post_has is not None and w.post_has.search(ctx.post_text) is None:
+        return False
+    return not (w.post_lacks is not None and w.post_lacks.search(ctx.post_text) is not None)
+
+
+def _resolve_overlaps(raw: list[tuple[_Compiled, Rule, Hit]]) -> list[tuple[_Compiled, Rule, Hit]]:
+    """One span, one problem: overlapping personal-data (etc.) findings keep the costliest."""
+    keep: list[tuple[_Compiled, Rule, Hit]] = []
+    contested = [r for r in raw if r[0].group in _EXCLUSIVE_GROUPS and r[2].start != r[2].end]
+    others = [r for r in raw if not (r[0].group in _EXCLUSIVE_GROUPS and r[2].start != r[2].end)]
+    contested.sort(
+        key=lambda r: (-(r[2].points if r[2].points is not None else r[1].cost), r[2].start)
+    )
+    for item in contested:
+        _, _rule, h = item
+        group = item[0].group
+        if any(k[0].group == group and k[2].start < h.end and h.start < k[2].end for k in keep):
+            continue
+        keep.append(item)
+    return others + keep
+
+
+def _price(raw: list[tuple[_Compiled, Rule, Hit]]) -> list[Finding]:
+    """Turn hits into findings with points: per-rule caps, then each family capped at 100."""
+    raw = sorted(raw, key=lambda r: (r[2].start, r[1].id))
+    spent_rule: dict[str, int] = {}
+    spent_family: dict[Family, int] = {}
+    out: list[Finding] = []
+    for _comp, rule, h in raw:
+        if rule.severity is Severity.praise:
+            pts = 0
+        elif h.points is not None:
+            pts = max(0, min(100, h.points))
+        else:
+            pts = rule.cost
+            room = rule.cap - spent_rule.get(rule.id, 0)
+            pts = max(0, min(pts, room))
+        pts = max(0, min(pts, 100 - spent_family.get(rule.family, 0)))
+        spent_rule[rule.id] = spent_rule.get(rule.id, 0) + pts
+        spent_family[rule.family] = spent_family.get(rule.family, 0) + pts
+        suggestion_text = h.suggestion
+        if rule.type == "swap":
+            suggestion_text = f'try "{h.suggestion}"' if h.suggestion else "leave it out"
+        values = _SafeFormat(
+            match=h.match,
+            suggestion=suggestion_text or rule.suggestion or "",
+            detail=h.detail,
+            count=h.detail,
+            max=rule.max,
+        )
+        message = rule.message.format_map(values)
+        if rule.type == "swap":
+            suggestion: str | None = (
+                f'Use "{h.suggestion}" instead of "{h.match}".'
+                if h.suggestion
+                else f'Leave out "{h.match}".'
+            )
+        elif rule.suggestion:
+            suggestion = rule.suggestion.format_map(values)
+        else:
+            suggestion = None
+        out.append(
+            Finding(
+                rule=rule.id,
+                family=rule.family,
+                severity=rule.severity,
+                start=h.start,
+                end=h.end,
+                match=h.match,
+                message=message,
+                suggestion=suggestion,
+                source=rule.source,
+                points=float(pts),
+            )
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _default_pack() -> RulePack:
+    return load_rule_pack(DEFAULT_PACK_PATH)
+
+
+@lru_cache(maxsize=1)
+def default_scorer() -> Scorer:
+    """The shipped rule pack, loaded once per process."""
+    return Scorer(_default_pack())
+
+
+def score_reply(reply_text: str, context: ScoringContext) -> ScoreCard:
+    return default_scorer().score(reply_text, context)
+
+
+def score_missed(context: ScoringContext) -> ScoreCard:
+    return default_scorer().score_missed(context)
