@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sandbox.scenario.models import WEEKDAYS, OfficeHours
 
@@ -20,7 +20,12 @@ DEFAULT_TZ = "Europe/London"
 
 @lru_cache(maxsize=8)
 def _zone(tz: str) -> ZoneInfo:
-    return ZoneInfo(tz)
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f'time zone "{tz}" is not available on this computer (install the tzdata package)'
+        ) from None
 
 
 def _hhmm(value: str) -> time:

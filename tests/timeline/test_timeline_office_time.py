@@ -95,3 +95,10 @@ def test_agrees_with_the_scorers_office_time() -> None:
         assert scorer_minutes(start, end, HOURS) == pytest.approx(
             office_minutes_between(start, end, HOURS)
         )
+
+
+def test_unknown_time_zone_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="tzdata"):
+        office_minutes_between(
+            london(2026, 1, 15, 10), london(2026, 1, 15, 11), HOURS, "Mars/Olympus"
+        )
