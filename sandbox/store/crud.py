@@ -46,6 +46,7 @@ __all__ = [
     "add_comment",
     "add_override",
     "audit",
+    "audit_entry",
     "clear_draft",
     "create_profile",
     "effective_scores",
@@ -67,6 +68,7 @@ __all__ = [
     "set_review",
     "start_attempt",
     "update_profile",
+    "write_transaction",
 ]
 
 T = TypeVar("T")
@@ -104,7 +106,7 @@ def _is_transient(exc: Exception) -> bool:
     return False
 
 
-def _write(session: Session, work: Callable[[], T]) -> T:
+def write_transaction(session: Session, work: Callable[[], T]) -> T:
     """Run ``work`` in its own committed write transaction, retrying on lock contention.
 
     On SQLite the transaction takes the write lock up front (BEGIN IMMEDIATE) so concurrent
@@ -163,7 +165,7 @@ def _score_columns(card: ScoreCard | None) -> dict[str, int | None]:
     return out
 
 
-def _audit_row(
+def audit_entry(
     *,
     event: str,
     actor_id: str | None,
@@ -210,7 +212,7 @@ def create_profile(
         session.add(profile)
         return profile
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def get_profile(session: Session, *, profile_id: str) -> Profile | None:
@@ -288,7 +290,7 @@ def update_profile(
             changed.append("archived")
         session.add(profile)
         session.add(
-            _audit_row(
+            audit_entry(
                 event="profile.updated",
                 actor_id=actor_id,
                 target_type="profile",
@@ -298,7 +300,7 @@ def update_profile(
         )
         return profile
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 # --------------------------------------------------------------------------- attempts
@@ -340,7 +342,7 @@ def start_attempt(
         session.add(attempt)
         return attempt
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def get_attempt(session: Session, *, attempt_id: str) -> Attempt | None:
@@ -375,7 +377,7 @@ def finish_attempt(
         session.execute(delete(Draft).where(col(Draft.attempt_id) == attempt_id))
         return attempt
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def abandon_attempt(
@@ -392,7 +394,7 @@ def abandon_attempt(
         session.add(attempt)
         return attempt
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def list_attempts(
@@ -532,7 +534,7 @@ def record_action(
         )
         return action
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def list_actions(session: Session, *, attempt_id: str) -> list[ActionRecord]:
@@ -578,7 +580,7 @@ def save_draft(session: Session, *, attempt_id: str, post_id: str, text: str) ->
         session.add(draft)
         return draft
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def get_drafts(session: Session, *, attempt_id: str) -> dict[str, str]:
@@ -593,7 +595,7 @@ def clear_draft(session: Session, *, attempt_id: str, post_id: str) -> None:
             delete(Draft).where(col(Draft.attempt_id) == attempt_id, col(Draft.post_id) == post_id)
         )
 
-    _write(session, work)
+    write_transaction(session, work)
 
 
 # --------------------------------------------------------------------------- review
@@ -645,7 +647,7 @@ def add_override(
         )
         session.add(override)
         session.add(
-            _audit_row(
+            audit_entry(
                 event="score.override",
                 actor_id=reviewer_id,
                 target_type="action" if action_id else "attempt",
@@ -661,7 +663,7 @@ def add_override(
         )
         return override
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def list_overrides(session: Session, *, attempt_id: str) -> list[ScoreOverride]:
@@ -709,7 +711,7 @@ def add_comment(
         )
         session.add(comment)
         session.add(
-            _audit_row(
+            audit_entry(
                 event="comment.added",
                 actor_id=author_id,
                 target_type="action" if action_id else "attempt",
@@ -719,7 +721,7 @@ def add_comment(
         )
         return comment
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def list_comments(session: Session, *, attempt_id: str) -> list[Comment]:
@@ -746,7 +748,7 @@ def set_review(
         attempt.outcome = outcome_value
         session.add(attempt)
         session.add(
-            _audit_row(
+            audit_entry(
                 event="attempt.reviewed",
                 actor_id=reviewer_id,
                 target_type="attempt",
@@ -756,7 +758,7 @@ def set_review(
         )
         return attempt
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 # --------------------------------------------------------------------------- audit
@@ -774,7 +776,7 @@ def audit(
     """Append an audit entry (its own committed transaction)."""
 
     def work() -> AuditLog:
-        row = _audit_row(
+        row = audit_entry(
             event=event,
             actor_id=actor_id,
             target_type=target_type,
@@ -784,7 +786,7 @@ def audit(
         session.add(row)
         return row
 
-    return _write(session, work)
+    return write_transaction(session, work)
 
 
 def list_audit(
