@@ -145,6 +145,15 @@ def test_replay_rebuilds_the_identical_state(game: int) -> None:
     assert original.actions and original.fired
 
 
+def test_random_games_exercise_the_follow_ups() -> None:
+    """The equivalence check above means something only if the games set follow-ups off."""
+    scenario = busy_scenario()
+    fired: set[str] = set()
+    for game in range(12):
+        fired |= set(play_randomly(scenario, game, 150 * M).fired)
+    assert {"chase", "chase-again", "fed-the-troll", "no-escalation", "unhappy"} <= fired
+
+
 def test_replay_of_a_scripted_session() -> None:
     scenario = busy_scenario()
     engine = TimelineEngine(scenario, seed=5)
