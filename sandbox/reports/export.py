@@ -124,3 +124,30 @@ def write_csv(
         if cancel is not None:
             cancel.check()
     return written
+
+
+def export_replies_csv(
+    db: Any,
+    flt: Any,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    chunk_size: int = 2000,
+) -> int:
+    """Every recorded reply matching the filter, one row each, for spreadsheets.
+
+    ``db`` is an open :class:`sandbox.store.db.Database`; ``flt`` a ``ReportFilter``.
+    """
+    from sandbox.reports.queries import REPLY_COLUMNS, count_reply_rows, iter_reply_rows
+
+    with db.session() as session:
+        total = count_reply_rows(session, flt)
+        return write_csv(
+            path,
+            REPLY_COLUMNS,
+            iter_reply_rows(session, flt, chunk_size=chunk_size),
+            total=total,
+            progress=progress,
+            cancel=cancel,
+        )

@@ -1,0 +1,1 @@
+"""Manager screens: dashboard, Digital Passport, exports (Qt)."""
