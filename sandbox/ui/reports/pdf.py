@@ -238,7 +238,7 @@ def write_dashboard_pdf(
         progress(1, steps)
     _check(cancel)
     doc = _document()
-    image = QImage.fromData(QByteArray(png), b"PNG")
+    image = QImage.fromData(QByteArray(png))
     doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://weekly.png"), image)
     doc.setHtml(dashboard_html(data, chart_url="chart://weekly.png"))
     if progress:
