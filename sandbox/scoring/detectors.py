@@ -67,7 +67,7 @@ class Doc:
         return strategy_spans(self.text)
 
 
-_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*\s*|\n+")
+_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*\s*|[.!?\s]+")
 _WORDS_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]{0,60}")
 
 # ----------------------------------------------------------------------------- phone numbers
@@ -196,9 +196,13 @@ def emails(text: str) -> list[tuple[int, int, str, str]]:
 
 def detect_email(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     official = tuple(d.lower().lstrip("@") for d in params.get("official_domains", ()))
-    own = tuple(d.lower().lstrip("@") for d in doc.ctx.org_email_domains)
+    own = tuple(d.lower().lstrip("@") for d in doc.ctx.org_email_domains)  # domains or addresses
     hits = []
+    exact = {d for d in own if "@" in d}
+    own = tuple(d for d in own if "@" not in d)
     for s, e, local, domain in emails(doc.text):
+        if f"{local.lower()}@{domain}" in exact:
+            continue
         if any(domain == d or domain.endswith("." + d) for d in own):
             if not _PERSON_LOCAL_RE.match(local):
                 continue
@@ -263,7 +267,7 @@ def detect_street_address(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 # ----------------------------------------------------------------------------- NI and NHS numbers
 
 _NI_RE = re.compile(
-    r"(?<![A-Za-z0-9])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])(?![A-Za-z0-9])",
+    r"(?<![A-Za-z0-9])([A-CEGHJ-TW-Z][A-CEGHJ-NP-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _NI_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
@@ -339,7 +343,8 @@ _SOLICIT_RE = re.compile(
     r"(?<!\w)your\s+(?:[\w'-]+\s+){0,3}?(?:" + _DATA_NOUNS + r")(?!\w)", re.IGNORECASE
 )
 _HARD_VERBS = re.compile(
-    r"(?<!\w)(?:reply|post|comment|tweet|publicly|below|in\s+the\s+(?:comments|replies|thread)|on\s+here|here)(?!\w)",
+    r"(?<!\w)(?:(?:reply|post|comment|tweet|write)\s+(?:with|your|it|them|below|here|publicly|back)|"
+    r"publicly|below|in\s+the\s+(?:comments|replies|thread)|on\s+here|here)(?!\w)",
     re.IGNORECASE,
 )
 _SOFT_VERBS = re.compile(
@@ -348,9 +353,25 @@ _SOFT_VERBS = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_REQUEST = re.compile(
-    r"(?<!\w)(?:don't|don’t|do\s+not|never|please\s+avoid|no\s+need\s+to|avoid|not\s+to|without|keep)(?!\w)",
+    r"(?<!\w)(?:don't|don’t|do\s+not|never|please\s+avoid|no\s+need\s+to|avoid|not\s+to|without|keep|"
+    r"hidden|hid|removed|deleted|included|includes|contained|contains|had|has|protect)(?!\w)",
     re.IGNORECASE,
 )
+
+
+_CLAUSE_BREAK_RE = re.compile(r"[;:–—]|,\s+(?:and|but|so|or)\s|\s-\s")
+
+
+def _clause(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
+    """The clause of the sentence [s, e) that contains ``pos`` (split at ; : dashes, ", and")."""
+    start, end = s, e
+    for m in _CLAUSE_BREAK_RE.finditer(text, s, e):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() > pos:
+            end = m.start()
+            break
+    return start, end
 
 
 def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
@@ -360,10 +381,12 @@ def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     for m in _SOLICIT_RE.finditer(doc.text):
         s, e = doc.sentence_of(m.start())
         sentence = doc.text[s:e]
-        if _NEGATED_REQUEST.search(doc.text, s, m.start()):
+        cs, ce = _clause(doc.text, s, e, m.start())
+        clause = doc.text[cs:ce]
+        if _NEGATED_REQUEST.search(clause):
             continue
-        hard = _HARD_VERBS.search(sentence) is not None
-        soft = _SOFT_VERBS.search(sentence) is not None
+        hard = _HARD_VERBS.search(clause) is not None
+        soft = _SOFT_VERBS.search(clause) is not None
         if not (hard or soft):
             continue
         if private.search(sentence):
@@ -445,6 +468,33 @@ def _matcher(phrases: tuple[str, ...], case_sensitive: bool = False) -> PhraseMa
     return PhraseMatcher(phrases, case_sensitive=case_sensitive)
 
 
+@lru_cache(maxsize=2048)
+def _post_compound(post: str) -> float:
+    """VADER compound of a post, cached: the timeline scores the same post many times."""
+    return float(_vader().polarity_scores(post[:5000])["compound"])
+
+
+def detect_missing_after_post(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """The reply lacks ``tokens`` although the post calls for them.
+
+    The post "calls for them" when it has at least ``min_cues`` distinct cue phrases, or one
+    cue and a VADER compound at or below ``post_negative`` — one weak word ("still") alone is
+    not a complaint.
+    """
+    cues = _matcher(tuple(params.get("post_cues", ())))
+    found = {m.group().lower() for m in cues.finditer(doc.ctx.post_text)}
+    if not found:
+        return []
+    enough = len(found) >= int(params.get("min_cues", 1))
+    if not enough and "post_negative" in params:
+        enough = _post_compound(doc.ctx.post_text) <= float(params["post_negative"])
+    if not enough:
+        return []
+    if _matcher(tuple(params.get("tokens", ()))).search(doc.text):
+        return []
+    return [Hit(0, 0, "", detail=", ".join(sorted(found)[:3]))]
+
+
 def detect_troll_argument(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """Arguing with an abusive account: only when the author is a troll or the post is abuse."""
     kinds = tuple(params.get("author_kinds", ("troll",)))
@@ -465,11 +515,12 @@ _CAPS_RUN_RE = re.compile(r"(?<![\w@#])[A-Z][A-Z'’&]+(?![\w])(?:[ \t,]+[A-Z][A
 
 def detect_caps(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     acronyms = {a.upper() for a in params.get("acronyms", ())}
-    long_word = int(params.get("long_word", 5))
+    emphasis = {a.upper() for a in params.get("emphasis_words", ())}
     hits = []
     for m in _CAPS_RUN_RE.finditer(doc.text):
         words = [w for w in re.split(r"[ \t,]+", m.group()) if w and w.upper() not in acronyms]
-        if len(words) >= 2 or any(len(w) >= long_word for w in words):
+        # one capitalised word is usually an acronym (CAMHS, SHOUT); emphasis words are not
+        if len(words) >= 2 or any(w.upper().replace("’", "'") in emphasis for w in words):
             hits.append(Hit(m.start(), m.end(), m.group()))
     return hits
 
@@ -478,7 +529,7 @@ def detect_sentence_length(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     limit = int(params.get("max_words", 25))
     hits = []
     for s, e in doc.sentences:
-        n = len(_WORDS_RE.findall(doc.text, s, e))
+        n = sum(1 for w in doc.text[s:e].split() if any(ch.isalnum() for ch in w))
         if n > limit:
             hits.append(Hit(s, e, doc.text[s:e], detail=f"{n} words"))
     return hits
@@ -529,6 +580,9 @@ def detect_negative_sentiment(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     threshold = float(params.get("threshold", -0.5))
     if len(doc.text) > 5000:
         return []
+    # "We're so sorry, this must be frightening" is negative to VADER and exactly right.
+    if _matcher(tuple(params.get("unless", ()))).search(doc.text):
+        return []
     compound = float(_vader().polarity_scores(doc.text)["compound"])
     if compound <= threshold:
         return [Hit(0, 0, "", detail=f"VADER compound {compound:+.2f}")]
@@ -558,11 +612,20 @@ def detect_covers_met(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     return hits
 
 
+_NEGATED_MENTION = re.compile(
+    r"(?<!\w)(?:can't|can’t|cannot|can\s+not|won't|won’t|don't|don’t|do\s+not|never|unable\s+to|not\s+able\s+to|isn't|isn’t|not)(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def detect_must_not_say(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     exp = doc.ctx.expectation
     hits = []
     for p in exp.must_not_say if exp else ():
         for m in _matcher(tuple(p.any_of)).finditer(doc.text):
+            s, _e = doc.sentence_of(m.start())
+            if _NEGATED_MENTION.search(doc.text, s, m.start()):
+                continue  # "we can't say who to vote for" is not saying it
             hits.append(Hit(m.start(), m.end(), m.group(), detail=p.label))
     return hits
 
@@ -673,6 +736,7 @@ DETECTORS: dict[str, Detector] = {
     "solicitation": detect_solicitation,
     "repeated_personal_data": detect_repeated_personal_data,
     "troll_argument": detect_troll_argument,
+    "missing_after_post": detect_missing_after_post,
     "caps": detect_caps,
     "sentence_length": detect_sentence_length,
     "too_long": detect_too_long,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,8 @@ class Scorer:
             rules.append(r)
         self.pack = pack
         self.allow_words = tuple(pack.allow) + tuple(allow)
-        self._allow = PhraseMatcher(self.allow_words)
+        words, self._own_phones, self._own_emails = split_allow_words(self.allow_words)
+        self._allow = PhraseMatcher(words)
         self._rules = tuple(_compile(r) for r in rules)
         self.weights: dict[Family, float] = {**DEFAULT_WEIGHTS, **dict(pack.weights)}
 
@@ -160,10 +161,21 @@ class Scorer:
         return self._score("", context, missed=True)
 
     def _score(self, text: str, ctx: ScoringContext, *, missed: bool) -> ScoreCard:
+        extra_allow: PhraseMatcher | None = None
+        phones, emails = self._own_phones, self._own_emails
+        if ctx.allow_words:
+            words, more_phones, more_emails = split_allow_words(ctx.allow_words)
+            extra_allow = _matcher(words) if words else None
+            phones, emails = phones + more_phones, emails + more_emails
+        if phones or emails:
+            ctx = replace(
+                ctx,
+                org_phone_numbers=ctx.org_phone_numbers + phones,
+                org_email_domains=ctx.org_email_domains + emails,
+            )
         doc = Doc(text=text, ctx=ctx, missed=missed)
         text_action = ctx.action in _TEXT_ACTIONS and not missed
         needs_answer = ctx.expectation.needs_answer if ctx.expectation else True
-        extra_allow = _matcher(tuple(ctx.allow_words)) if ctx.allow_words else None
         allowed: list[tuple[int, int]] | None = None
 
         raw: list[tuple[_Compiled, Rule, Hit]] = []
@@ -187,7 +199,10 @@ class Scorer:
             if comp.text_rule and rule.type not in ("absence", "praise"):
                 if allowed is None:
                     allowed = self._allowed_spans(text, extra_allow)
-                hits = [h for h in hits if not _overlaps_any(h, allowed)]
+                if rule.type == "detector":  # "12 Dick Turpin Way" is still an address
+                    hits = [h for h in hits if not _inside_any(h, allowed)]
+                else:  # a word inside an allowed name ("Scunthorpe") is not that word
+                    hits = [h for h in hits if not _overlaps_any(h, allowed)]
                 if comp.exceptions is not None:
                     exc = [m.span() for m in comp.exceptions.finditer(text)]
                     hits = [h for h in hits if not _overlaps_any(h, exc)]
@@ -285,6 +300,43 @@ def _overlaps_any(h: Hit, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < h.end and h.start < e for s, e in spans)
 
 
+def _inside_any(h: Hit, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= h.start and h.end <= e for s, e in spans)
+
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s()-]{6,20}$")
+
+
+@lru_cache(maxsize=64)
+def _split_allow(
+    words: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    plain: list[str] = []
+    phones: list[str] = []
+    emails: list[str] = []
+    for w in words:
+        w = w.strip()
+        if "@" in w and " " not in w:
+            emails.append(w)
+        elif _PHONE_LIKE.match(w) and sum(ch.isdigit() for ch in w) >= 6:
+            phones.append(w)
+            plain.append(w)
+        else:
+            plain.append(w)
+    return tuple(plain), tuple(phones), tuple(emails)
+
+
+def split_allow_words(
+    words: Sequence[str],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Allowed words, the organisation's own phone numbers and email addresses/domains.
+
+    Scenario files list their official contact points under ``rules.allow``; numbers and
+    addresses there must silence the personal-data detectors too, not just the word lists.
+    """
+    return _split_allow(tuple(words))
+
+
 def _applies(rule: Rule, ctx: ScoringContext, needs_answer: bool) -> bool:
     w = rule.when
     if w.pre_election is not None and w.pre_election != ctx.pre_election:
@@ -295,6 +347,10 @@ def _applies(rule: Rule, ctx: ScoringContext, needs_answer: bool) -> bool:
         return False
     if w.needs_answer is not None and w.needs_answer != needs_answer:
         return False
+    if w.expects_reply is not None:
+        expects = ctx.expectation is not None and ActionKind.reply in ctx.expectation.action
+        if w.expects_reply != expects:
+            return False
     if w.post_has is not None and w.post_has.search(ctx.post_text) is None:
         return False
     return not (w.post_lacks is not None and w.post_lacks.search(ctx.post_text) is not None)

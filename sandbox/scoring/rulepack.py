@@ -112,6 +112,7 @@ class When:
     post_has: PhraseMatcher | None = None
     post_lacks: PhraseMatcher | None = None
     needs_answer: bool | None = None
+    expects_reply: bool | None = None  # the scenario lists a public reply as a right answer
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,12 @@ class _Located:
         out: list[str] = []
         for item in node.value:
             value = self.scalar(item)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, bool) or value is None:
+                self.fail(
+                    item, f'write "{item.value}" in quotes (YAML reads it as true/false/null)'
+                )
+                continue
+            if isinstance(value, (int, float)):
                 value = str(value)
             if not isinstance(value, str) or not value.strip():
                 self.fail(item, f"each entry of {what} must be a non-empty word or phrase")
@@ -306,7 +312,15 @@ _RULE_KEYS = {
     "when",
     "public_only",
 }
-_WHEN_KEYS = {"pre_election", "author_kind", "action", "post_has", "post_lacks", "needs_answer"}
+_WHEN_KEYS = {
+    "pre_election",
+    "author_kind",
+    "action",
+    "post_has",
+    "post_lacks",
+    "needs_answer",
+    "expects_reply",
+}
 _PACK_KEYS = {"pack", "version", "weights", "allow", "rules", "extend"}
 
 
@@ -330,7 +344,7 @@ def _parse_when(loc: _Located, node: yaml.Node) -> When:
     for key, (knode, vnode) in m.items():
         if key not in _WHEN_KEYS:
             loc.fail(knode, f'unknown condition "{key}"; known: {", ".join(sorted(_WHEN_KEYS))}')
-        elif key in ("pre_election", "needs_answer"):
+        elif key in ("pre_election", "needs_answer", "expects_reply"):
             kw[key] = loc.boolean(vnode, f"when.{key}")
         elif key == "author_kind":
             kw[key] = loc.texts(vnode, "when.author_kind")
