@@ -89,7 +89,13 @@ def _poor_reply(rng: random.Random, post: TimelinePost) -> str:
 
 def _good_reply(rng: random.Random, expect: Expectation) -> str:
     if expect.model_answers:
-        return rng.choice(expect.model_answers)
+        answer = rng.choice(expect.model_answers)
+        sentences = [x for x in answer.replace("! ", "!|").replace(". ", ".|").split("|") if x]
+        if len(sentences) > 2 and rng.random() < 0.45:
+            # Real good replies are rarely word-perfect: one sentence dropped.
+            del sentences[rng.randrange(1, len(sentences))]
+            answer = " ".join(sentences)
+        return answer
     labels = [p.label.lower() for p in expect.covers]
     return "Thanks for letting us know. " + (f"We'll {labels[0]}." if labels else "We're on it.")
 

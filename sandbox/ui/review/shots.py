@@ -1,0 +1,158 @@
+"""Review screens for ``sandbox shoot``: sign-in, review list, transcript, workshop, import.
+
+Each screen is built on the demo database (``sandbox.demo.seed_demo``) and given time to load
+its data (background ops) before it is yielded, so the picture shows real content.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from sandbox import auth
+from sandbox.store import crud
+from sandbox.store.models import Profile
+
+__all__ = ["shots"]
+
+
+def settle(until: Callable[[], bool] | None = None, timeout: float = 15.0) -> None:
+    """Let background ops finish and their callbacks run (until ``until()`` is true)."""
+    from sandbox.ui.ops import pool
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pool().waitForDone(50)
+        QApplication.processEvents()
+        if (until is None and pool().activeThreadCount() == 0) or (until is not None and until()):
+            break
+    QApplication.processEvents()
+
+
+def _trainer(db: Any) -> Profile:
+    with db.session() as s:
+        people = crud.list_profiles(s, role="trainer")
+        if people:
+            return people[0]
+        return auth.create_protected_profile(
+            s, name="Tess Whitfield", role="trainer", passphrase="demo trainer passphrase"
+        )
+
+
+def _reviewed_attempt(db: Any) -> str | None:
+    """An attempt with a trainer's override (the richest transcript), else any finished one."""
+    from sqlmodel import col, select
+
+    from sandbox.store.models import Attempt, ScoreOverride
+
+    with db.session() as s:
+        row = s.exec(select(ScoreOverride.attempt_id).limit(1)).first()
+        if row:
+            return str(row)
+        a = s.exec(
+            select(Attempt)
+            .where(col(Attempt.status) == "finished")
+            .order_by(col(Attempt.started_at))
+        ).first()
+        return a.id if a else None
+
+
+def _transcript_files(folder: Path) -> list[Path]:
+    """Three transcript files from a small second demo database, one of them tampered with."""
+    from sandbox.demo import seed_demo
+    from sandbox.store import transcripts
+    from sandbox.store.db import open_database
+
+    other = open_database(f"sqlite:///{folder / 'other.db'}")
+    try:
+        summary = seed_demo(other, trainees=3, seed=99, reviews=False)
+        key = transcripts.load_org_key()
+        files: list[Path] = []
+        with other.session() as s:
+            for i, pid in enumerate(summary.trainee_ids):
+                person = crud.get_profile(s, profile_id=pid)
+                ids = [a.id for a in crud.list_attempts(s, profile_id=pid)]
+                payload = transcripts.build_transcript(s, attempt_ids=ids, key=key)
+                name = (person.name if person else f"trainee-{i}").lower().replace(" ", "-")
+                files.append(
+                    transcripts.write_transcript(folder / f"transcript-{name}.json", payload)
+                )
+        tampered = files[-1]
+        text = tampered.read_text(encoding="utf-8")
+        tampered.write_text(
+            text.replace('"score_overall": ', '"score_overall": 1', 1), encoding="utf-8"
+        )
+        (folder / "notes.json").write_text("{not json", encoding="utf-8")
+        files.append(folder / "notes.json")
+        return files
+    finally:
+        other.close()
+
+
+def shots(ctx: Any) -> Iterator[tuple[str, QWidget]]:
+    """(name, widget) for every review screen, in a sensible order."""
+    from sandbox.ui.review.home import ReviewHome
+    from sandbox.ui.review.login import CreateProfileDialog, PassphraseDialog
+    from sandbox.ui.review.transcript_view import TranscriptView
+
+    db = ctx.db
+    scenarios_dir = getattr(ctx, "scenarios_dir", None)
+    trainer = _trainer(db)
+
+    dialog = PassphraseDialog(db, trainer)
+    settle()
+    dialog.passphrase.setText("not the passphrase")
+    dialog._show("That passphrase is not right. 2 more tries before a short wait.")
+    yield "review-sign-in", dialog
+
+    create = CreateProfileDialog(db, actor=trainer)
+    create.name.setText("Priya Shah")
+    create.team.setText("Communications")
+    create.passphrase.setText("correct horse battery staple")
+    create.repeat.setText("correct horse battery staple")
+    yield "review-new-trainer", create
+
+    home = ReviewHome(db, trainer, scenarios_dir=scenarios_dir)
+    settle(lambda: not home.review_list.model.loading)
+    yield "review-list", home
+
+    attempt_id = _reviewed_attempt(db)
+    if attempt_id is not None:
+        view = TranscriptView(db, trainer, attempt_id, scenarios_dir=scenarios_dir)
+        settle(lambda: view.transcript is not None)
+        yield "review-transcript", view
+        t = view.transcript
+        action = next((a for e in (t.entries if t else ()) for a in e.actions if a.card), None)
+        if action is not None:
+            over = view.make_override_dialog(action.id)
+            if over is not None:
+                over.setParent(None)
+                i = over.family.findData("tone")
+                over.family.setCurrentIndex(max(0, i))
+                over.new.setValue(min(100, (action.scores.get("tone") or 70) + 10))
+                over.reason.setPlainText(
+                    "Warm and human for a frightened resident; the formality rule is too strict here."
+                )
+                yield "review-override", over
+
+    workshop_home = ReviewHome(db, trainer, scenarios_dir=scenarios_dir)
+    workshop_home.tabs.setCurrentWidget(workshop_home.workshop)
+    ws = workshop_home.workshop
+    settle(lambda: bool(ws.replies))
+    ws.hide_names.setChecked(True)
+    settle(lambda: bool(ws.replies) and ws.replies[0].label.startswith("Trainee "))
+    yield "review-workshop", workshop_home
+
+    import_home = ReviewHome(db, trainer, scenarios_dir=scenarios_dir)
+    import_home.tabs.setCurrentWidget(import_home.importer)
+    folder = Path(tempfile.mkdtemp(prefix="sandbox-shot-import-"))
+    files = _transcript_files(folder)
+    import_home.importer.start(files)
+    import_home.importer.wait()
+    settle(lambda: not import_home.importer.running)
+    yield "review-import", import_home
