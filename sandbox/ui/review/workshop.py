@@ -79,7 +79,11 @@ class ReplyCard(QFrame):
             body.setTextFormat(Qt.TextFormat.RichText)
             body.setWordWrap(True)
             body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            spans = sorted((f for f in reply.findings if f.end > f.start), key=lambda f: f.start)
+            worth_marking = (Severity.error, Severity.warning)
+            spans = sorted(
+                (f for f in reply.findings if f.end > f.start and f.severity in worth_marking),
+                key=lambda f: f.start,
+            )
             body.setText(highlight_spans(reply.text, spans, printable=False))
             body.setAccessibleName("Reply text")
             layout.addWidget(body)
