@@ -27,6 +27,7 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_NODES = 100_000
+MAX_PROBLEMS = 100
 
 _Y = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
@@ -210,6 +211,8 @@ class _Builder:
     def problem(self, mark: Any, message: str) -> None:
         line, col = _pos(mark)
         self.problems.append(Problem(self.file, line, col, message))
+        if len(self.problems) >= MAX_PROBLEMS:  # a broken file, not a list of typos: stop here
+            raise _Abort
 
     # -- values -------------------------------------------------------------------------------
     def scalar(self, ev: yaml.ScalarEvent) -> Any:
@@ -413,7 +416,7 @@ def parse(text: str, file: str) -> Any:
     except yaml.YAMLError as exc:
         builder.problems.append(_syntax_problem(exc, text, file))
     except RecursionError:  # only reachable with the pure-Python parser
-        builder.problem(None, f"nesting deeper than {MAX_DEPTH} levels")
+        builder.problems.append(Problem(file, 1, 1, f"nesting deeper than {MAX_DEPTH} levels"))
     finally:
         loader.dispose()
     if builder.problems:

@@ -322,3 +322,15 @@ def test_all_problems_are_reported_in_line_order(tmp_path: Path) -> None:
     text = replace_line(replace_line(MINIMAL, 21, "    at: soon"), 6, "duration_minutes: -5")
     found = problems_of(write(tmp_path, text))
     assert [p.split(":")[1] for p in found] == ["6", "21"]
+
+
+def test_a_flood_of_problems_is_capped(tmp_path: Path) -> None:
+    text = "a: 1\n" * 5000
+    found = problems_of(write(tmp_path, text))
+    assert 1 <= len(found) <= 100
+    assert all("duplicate key" in p for p in found)
+
+
+def test_windows_line_endings_are_fine(tmp_path: Path) -> None:
+    path = write(tmp_path, replace_line(MINIMAL, 21, "    at: soon").replace("\n", "\r\n"))
+    assert_problem(path, 21, 9, '"at" must look like +HH:MM')
