@@ -408,8 +408,9 @@ def parse(text: str, file: str) -> Any:
     Raises :class:`ScenarioError` with located problems; never lets a YAML exception escape.
     """
     builder = _Builder(file)
-    loader = _Loader(text)
+    loader: Any = None
     try:
+        loader = _Loader(text)  # the pure-Python reader checks characters here
         builder.run(loader)
     except _Abort:
         pass
@@ -418,7 +419,8 @@ def parse(text: str, file: str) -> Any:
     except RecursionError:  # only reachable with the pure-Python parser
         builder.problems.append(Problem(file, 1, 1, f"nesting deeper than {MAX_DEPTH} levels"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if builder.problems:
         raise ScenarioError(builder.problems)
     return builder.root

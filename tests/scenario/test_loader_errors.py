@@ -334,3 +334,19 @@ def test_a_flood_of_problems_is_capped(tmp_path: Path) -> None:
 def test_windows_line_endings_are_fine(tmp_path: Path) -> None:
     path = write(tmp_path, replace_line(MINIMAL, 21, "    at: soon").replace("\n", "\r\n"))
     assert_problem(path, 21, 9, '"at" must look like +HH:MM')
+
+
+def test_pure_python_parser_gives_the_same_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without libyaml the loader falls back to PyYAML's Python parser; behaviour must not change."""
+    import yaml
+
+    from sandbox.scenario import yamlread
+
+    monkeypatch.setattr(yamlread, "_Loader", yaml.SafeLoader)
+    assert load_scenario(write(tmp_path, MINIMAL, "ok.yaml")).id == "test-scenario"
+    assert_problem(write(tmp_path, "a: \x01\n", "ctl.yaml"), 1, 4, "U+0001 is not allowed")
+    assert_problem(write(tmp_path, "a: " + "[" * 5000, "deep.yaml"), 1, 67, "nesting deeper")
+    path = write(tmp_path, replace_line(MINIMAL, 21, "    at: soon"))
+    assert_problem(path, 21, 9, '"at" must look like +HH:MM')
