@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "CancelToken",
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 Progress = Callable[[int, int], None]  # (done, total); total 0 when unknown
+_LONDON = ZoneInfo("Europe/London")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -71,6 +73,8 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_LONDON)
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()

@@ -221,12 +221,15 @@ def load_framework(
 def known_rule_ids() -> set[str] | None:
     """Ids in the default rule pack, or ``None`` when no pack is installed."""
     try:
-        from sandbox.scoring.rulepack import DEFAULT_PACK_PATH, load_rule_pack
+        from sandbox.scoring.rulepack import DEFAULT_PACK_PATH, RulePackError, load_rule_pack
     except ImportError:
         return None
     if not DEFAULT_PACK_PATH.exists():
         return None
-    pack = load_rule_pack(DEFAULT_PACK_PATH)
+    try:
+        pack = load_rule_pack(DEFAULT_PACK_PATH)
+    except RulePackError:  # the scorer reports a broken pack itself; don't hide the passport
+        return None
     return {rule.id for rule in pack.rules}
 
 

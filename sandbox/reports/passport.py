@@ -255,11 +255,11 @@ def evaluate_competency(
             competency, CompetencyStatus.earned, checks, (), max(ends) if ends else None
         )
     need = competency.min_passed - len(passed)
-    lacking = [
-        f"pass {need} more of {len(competency.scenarios)} scenarios"
-        if competency.min_passed < len(competency.scenarios)
-        else f"pass all {len(competency.scenarios)} scenarios"
-    ]
+    n = len(competency.scenarios)
+    if competency.min_passed < n:
+        lacking = [f"pass {need} more of its {n} scenarios"]
+    else:
+        lacking = ["pass its scenario" if n == 1 else f"pass all {n} of its scenarios"]
     lacking += [f"{c.scenario_id}: {c.reason}" for c in checks if not c.passed]
     would_earn, _ = _evaluate(competency, items, ignore_lowering=True)
     status = CompetencyStatus.revoked if would_earn else CompetencyStatus.missing

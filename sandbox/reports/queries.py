@@ -104,11 +104,14 @@ def apply_filter(stmt: Any, flt: ReportFilter) -> Any:
 
 
 def filter_options(session: Session) -> tuple[list[str], list[tuple[str, str]]]:
-    """Teams (from profiles) and scenarios (id, title) that appear in the data."""
+    """Teams (of trainees) and scenarios (id, title) that appear in the data."""
     teams = [
         t
         for (t,) in session.execute(
-            select(P.team).where(P.team.is_not(None)).distinct().order_by(P.team)
+            select(P.team)
+            .where(P.team.is_not(None), P.role == "trainee")
+            .distinct()
+            .order_by(P.team)
         )
     ]
     rows = session.execute(
@@ -123,14 +126,14 @@ def filter_options(session: Session) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def attempt_counts(session: Session, flt: ReportFilter) -> dict[str, int]:
-    """Attempts by status, assessments, trainer passes, and the people involved."""
+    """Attempts by status, assessments, assessments signed off as passed, and the people."""
     stmt = select(
         func.count(),
         func.sum(case((A.status == "finished", 1), else_=0)),
         func.sum(case((A.status == "in_progress", 1), else_=0)),
         func.sum(case((A.status == "abandoned", 1), else_=0)),
         func.sum(case((A.mode == "assessment", 1), else_=0)),
-        func.sum(case((A.outcome == "passed", 1), else_=0)),
+        func.sum(case((and_(A.mode == "assessment", A.outcome == "passed"), 1), else_=0)),
         func.count(func.distinct(A.profile_id)),
     ).select_from(ATTEMPT)
     row = session.execute(apply_filter(stmt, flt)).one()
@@ -246,7 +249,7 @@ def people_rows(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
             func.count(A.id),
             func.sum(case((A.status == "finished", 1), else_=0)),
             func.sum(case((A.mode == "assessment", 1), else_=0)),
-            func.sum(case((A.outcome == "passed", 1), else_=0)),
+            func.sum(case((and_(A.mode == "assessment", A.outcome == "passed"), 1), else_=0)),
             func.avg(case((A.status == "finished", A.score_overall), else_=None)),
             func.max(A.started_at),
             func.count(func.distinct(case((A.status == "finished", A.scenario_id), else_=None))),
@@ -345,7 +348,7 @@ def attempt_facts(
 # --------------------------------------------------------------------------- reply export
 
 REPLY_COLUMNS: tuple[str, ...] = (
-    "Started",
+    "Started (UK time)",
     "Person",
     "Team",
     "Scenario",

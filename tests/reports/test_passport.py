@@ -84,7 +84,7 @@ def test_missing_says_which_scenario_is_lacking() -> None:
     result = evaluate_competency(PD, [attempt("council-tax-account")])
     assert result.status is CompetencyStatus.missing
     assert "damp-mould: not attempted yet" in result.lacking
-    assert result.lacking[0] == "pass all 2 scenarios"
+    assert result.lacking[0] == "pass all 2 of its scenarios"
     assert [a.scenario_id for a in result.evidence] == ["council-tax-account"]
 
 

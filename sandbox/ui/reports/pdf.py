@@ -129,7 +129,7 @@ def dashboard_html(data: DashboardData, *, chart_url: str | None = None) -> str:
     if chart_url:
         out.append(f"<p><img src='{chart_url}' width='960'></p>")
 
-    out.append("<h2>Most frequent risk findings</h2>")
+    out.append("<h2 style='page-break-before: always'>Most frequent risk findings</h2>")
     if not data.risks:
         out.append("<p class='muted'>No risk findings for these filters.</p>")
     else:
@@ -139,7 +139,8 @@ def dashboard_html(data: DashboardData, *, chart_url: str | None = None) -> str:
         )
         for r in data.risks:
             examples = "<br>".join(
-                f"“{_e(_clip(ex.match, 60))}” in “{_e(_clip(ex.text))}” "
+                (f"“{_e(_clip(ex.match, 60))}” in " if ex.match.strip() else "")
+                + f"“{_e(_clip(ex.text))}” "
                 f"<span class='muted'>({_e(ex.person)}, {_e(ex.scenario_id)})</span>"
                 for ex in r.examples
             )

@@ -1,0 +1,73 @@
+"""Manager screens for ``sandbox shoot``: the dashboard and the Digital Passport.
+
+Built on the shared demo database, with extra signed-off assessments (``demo_data``) so the
+passport shows earned, missing and revoked competencies. Each screen is given time to load its
+figures (background ops) before it is yielded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+__all__ = ["manager_home_for_shots", "settle", "shots"]
+
+
+def settle(until: Callable[[], bool] | None = None, timeout: float = 20.0) -> None:
+    """Let background ops finish and their callbacks run (until ``until()`` is true)."""
+    from sandbox.ui.ops import pool
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pool().waitForDone(50)
+        QApplication.processEvents()
+        if (until is None and pool().activeThreadCount() == 0) or (until is not None and until()):
+            break
+    QApplication.processEvents()
+
+
+def _manager(db: Any) -> Any:
+    from sandbox.store import crud
+
+    with db.session() as s:
+        people = crud.list_profiles(s, role="manager")
+        if people:
+            return people[0]
+        return crud.create_profile(s, name="Marcus Osei", role="manager", team="Communications")
+
+
+def manager_home_for_shots(
+    db: Any, *, window: Any = None, scenarios_dir: Path | None = None
+) -> Any:
+    """A ManagerHome on ``db`` with its dashboard and passport loaded."""
+    from sandbox.ui.reports.home import ManagerHome
+
+    host = window or SimpleNamespace(db=db, scenarios_dir=scenarios_dir, sign_out=lambda: None)
+    home = ManagerHome(host, _manager(db))
+    settle(lambda: home.dashboard.data is not None and bool(home.passport.passports))
+    return home
+
+
+def shots(ctx: Any) -> Iterator[tuple[str, QWidget]]:
+    """(name, widget) for the manager screens."""
+    from sandbox.ui.reports.demo_data import add_passport_evidence
+
+    db = ctx.db
+    scenarios_dir = getattr(ctx, "scenarios_dir", None)
+    demo = add_passport_evidence(db, scenarios_dir=scenarios_dir)
+
+    home = manager_home_for_shots(db, scenarios_dir=scenarios_dir)
+    yield "manager-dashboard", home
+
+    passport_home = manager_home_for_shots(db, scenarios_dir=scenarios_dir)
+    passport_home.show_passport(demo.star_id)
+    yield "manager-passport", passport_home
+
+    revoked_home = manager_home_for_shots(db, scenarios_dir=scenarios_dir)
+    revoked_home.show_passport(demo.revoked_id)
+    yield "manager-passport-revoked", revoked_home
