@@ -1,0 +1,1 @@
+"""The trainee's screens: sign-in, scenario picker, live timeline with composer, results."""
