@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from timeline_factory import BASE, build
+from tests.timeline.timeline_factory import BASE, build
 
 from sandbox.scenario.models import ActionKind, PersonaKind, PlatformKind
 from sandbox.timeline.engine import LearnerAction, PostState, TimelineEngine

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from timeline_factory import build, card
+from tests.timeline.timeline_factory import build, card
 
 from sandbox.scenario.models import ActionKind
 from sandbox.timeline.engine import LearnerAction, TimelineEngine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from timeline_factory import build
+from tests.timeline.timeline_factory import build
 
 from sandbox.scenario.models import ActionKind
 from sandbox.timeline.engine import PostState

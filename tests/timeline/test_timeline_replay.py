@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from timeline_factory import BASE, build, card
+from tests.timeline.timeline_factory import BASE, build, card
 
 from sandbox.scenario.models import ActionKind, Scenario
 from sandbox.timeline.engine import LearnerAction, TimelineEngine
