@@ -247,6 +247,7 @@ _ADDRESS_RE = re.compile(
     r"(?<![\w£$.,/:-])(?:(?:flat|apartment|apt)\s+\d{1,4}[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
     r"(?:[A-Z][a-z'’-]{1,20}\s+){1,3}(?:" + _STREET_TYPES + r")(?![A-Za-z])",
 )
+_AT_NUMBER_RE = re.compile(r"\b(?:at|from)\s+(?:number|no\.)\s+\d{1,4}[A-Za-z]?\b", re.IGNORECASE)
 _HOUSE_NUMBER_RE = re.compile(
     r"\b(?:number|no\.?)\s+\d{1,4}[A-Za-z]?\s+(?:on|in)\s+[A-Z][a-z]+", re.IGNORECASE
 )
@@ -261,6 +262,11 @@ def detect_street_address(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         Hit(m.start(), m.end(), m.group(), detail="a house number")
         for m in _HOUSE_NUMBER_RE.finditer(doc.text)
     ]
+    hits += [
+        Hit(m.start(), m.end(), m.group(), detail="a house number")
+        for m in _AT_NUMBER_RE.finditer(doc.text)
+        if not any(h.start <= m.start() < h.end for h in hits)
+    ]
     return hits
 
 
@@ -271,6 +277,35 @@ _NI_RE = re.compile(
     re.IGNORECASE,
 )
 _NI_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+
+
+_TITLED_NAME_RE = re.compile(
+    r"(?<![\w'’])(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-z'’-]{1,30}(?![\w])"
+)
+
+
+def detect_titled_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """ "Mr Dawson", "Mrs J Barker": a named private individual (staff use first names, if any)."""
+    return [
+        Hit(m.start(), m.end(), m.group(), detail="a named person")
+        for m in _TITLED_NAME_RE.finditer(doc.text)
+    ]
+
+
+# Current GB format (2001 on): two letters, two digits, three letters; older prefix/suffix forms too.
+_PLATE_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z])(?![A-Za-z0-9])"
+)
+
+
+def detect_vehicle_registration(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    out = []
+    for m in _PLATE_RE.finditer(doc.text):
+        plate = m.group()
+        if _POSTCODE_RE.fullmatch(plate):  # "M1 1AE" is a postcode, not a plate
+            continue
+        out.append(Hit(m.start(), m.end(), plate, detail="a vehicle registration"))
+    return out
 
 
 def detect_ni_number(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
@@ -309,8 +344,8 @@ def detect_nhs_number(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 _REF_CUE_RE = re.compile(
     r"(?<!\w)(?:ref(?:erence)?|account|acct|case|claim|customer|tenancy|application|booking|"
     r"ticket|invoice|payment|order|enquiry|complaint|crime|incident)"
-    r"(?:\s+(?:no\.?|number|num|ref(?:erence)?|id))?\s{0,3}(?:is\s+|:|#|-)?\s{0,3}"
-    r"([A-Z]{0,5}[-/]?\d[\d/-]{3,18}\d)(?![\w/])",
+    r"(?:\s+(?:no\.?|number|num|ref(?:erence)?|id))?(?:\s+ending(?:\s+in)?)?\s{0,3}(?:is\s+|:|#|-)?\s{0,3}"
+    r"([A-Z]{0,5}[-/]?\d[\d/-]{2,18}\d)(?![\w/])",
     re.IGNORECASE,
 )
 _REF_BARE_RE = re.compile(r"(?<![\w/£$.,:-])([A-Z]{1,5}[-/]?\d{5,16}|\d{7,16})(?![\w/])")
@@ -340,7 +375,9 @@ _DATA_NOUNS = (
     r"(?:bank|card|payment|personal|contact)\s+details|details|address\s+details|registration"
 )
 _SOLICIT_RE = re.compile(
-    r"(?<!\w)your\s+(?:[\w'-]+\s+){0,3}?(?:" + _DATA_NOUNS + r")(?!\w)", re.IGNORECASE
+    r"(?<!\w)(?:your|his|her|their|the\s+(?:child|person|man|woman|boy|girl|kid)['’]s)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:" + _DATA_NOUNS + r"|name|school)(?!\w)",
+    re.IGNORECASE,
 )
 _HARD_VERBS = re.compile(
     r"(?<!\w)(?:(?:reply|post|comment|tweet|write)\s+(?:with|your|it|them|below|here|publicly|back)|"
@@ -402,7 +439,7 @@ def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 # ----------------------------------------------------------------------------- repeated from post
 
 _NAME_RE = re.compile(
-    r"(?:my\s+name\s+is|i\s+am|i'm|i’m|this\s+is|name:)\s+([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)"
+    r"(?i:my\s+name\s+is|i\s+am|i'm|i’m|this\s+is|name:)\s+([A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)"
 )
 
 
@@ -495,6 +532,94 @@ def detect_missing_after_post(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     return [Hit(0, 0, "", detail=", ".join(sorted(found)[:3]))]
 
 
+_ROLE = (
+    r"(?:officer|driver|inspector|manager|worker|handler|advisor|adviser|assistant|supervisor|"
+    r"warden|caretaker|cleaner|operative|engineer|surveyor|nurse|co-?ordinator|crew\s+member|"
+    r"member\s+of\s+staff|colleague|social\s+worker|librarian|receptionist|agent|planner|lead)"
+)
+_NAME = r"([A-Z][a-z'’]{1,20}(?:\s+[A-Z][a-z'’-]{1,20})?)"
+_STAFF_NAME_RES = (
+    # "Our officer Karen", "Your housing officer is Jason Reed", "our gritter driver on that route, Steve"
+    re.compile(
+        r"(?<!\w)(?:[Oo]ur|[Yy]our|[Tt]he)\s+(?:[a-z-]+\s+){0,2}"
+        + _ROLE
+        + r"(?:\s+(?:on|for|at|in)\s+(?:[a-z]+\s+){0,3}?[a-z]+)?,?\s+(?:is\s+|was\s+|called\s+)?"
+        + _NAME
+        + r"(?![\w'’])"
+    ),
+    # "Mark, our highways inspector"
+    re.compile(
+        r"(?<![\w'’])" + _NAME + r",\s+(?:our|your|the)\s+(?:[a-z-]+\s+){0,2}" + _ROLE + r"(?!\w)"
+    ),
+    # "Paula from the parking team", "Sharon in repairs", "Kerry from our team"
+    re.compile(
+        r"(?<![\w'’])" + _NAME + r"\s+(?:from|in|on|at)\s+(?:our\s+|the\s+)?(?:[a-z-]+\s+){0,2}?"
+        r"(?:team|office|department|crew|round|desk|repairs|depot|contact\s+centre|call\s+centre)(?!\w)"
+    ),
+    # "that was Dave Hirst", "the call handler you spoke to, Tom"
+    re.compile(
+        r"(?<!\w)(?:that\s+was|you\s+spoke\s+to,?|you\s+mention(?:ed)?,?)\s+"
+        + _NAME
+        + r"(?![\w'’])"
+    ),
+)
+_NOT_NAMES = frozenset(
+    {
+        "The",
+        "We",
+        "Our",
+        "You",
+        "Your",
+        "Thanks",
+        "Thank",
+        "Sorry",
+        "Please",
+        "Hi",
+        "Hello",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Council",
+        "Highways",
+        "Housing",
+        "Waste",
+        "Customer",
+        "Services",
+        "Team",
+        "Yes",
+        "No",
+        "It",
+        "They",
+        "He",
+        "She",
+        "This",
+        "That",
+        "If",
+        "When",
+        "Today",
+        "Tomorrow",
+    }
+)
+
+
+def detect_staff_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A named member of staff tied to a role or team: staff are not named in public (R3)."""
+    hits: dict[tuple[int, int], Hit] = {}
+    places = {p.lower() for p in params.get("not_names", ())}
+    for rx in _STAFF_NAME_RES:
+        for m in rx.finditer(doc.text):
+            name = m.group(1)
+            first = name.split()[0]
+            if first in _NOT_NAMES or first.lower() in places:
+                continue
+            hits[m.span()] = Hit(m.start(), m.end(), m.group(), detail=name)
+    return sorted(hits.values(), key=lambda h: h.start)
+
+
 def detect_troll_argument(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """Arguing with an abusive account: only when the author is a troll or the post is abuse."""
     kinds = tuple(params.get("author_kinds", ("troll",)))
@@ -504,10 +629,22 @@ def detect_troll_argument(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     if not abusive:
         return []
     cues = _matcher(tuple(params.get("cues", ())))
-    return [
+    hits = [
         Hit(m.start(), m.end(), m.group(), detail="argues with an abusive account")
         for m in cues.finditer(doc.text)
     ]
+    if params.get("second_person"):
+        # a calm correction states facts; addressing the account ("you", "your") turns it into a row
+        hits += [
+            Hit(m.start(), m.end(), m.group(), detail="addresses the abusive account directly")
+            for m in _YOU_RE.finditer(doc.text)
+        ]
+    return hits
+
+
+_YOU_RE = re.compile(
+    r"(?<!\w)(?:you|your|you're|you’re|yourself|you'd|you’d|you've|you’ve)(?!\w)", re.IGNORECASE
+)
 
 
 _CAPS_RUN_RE = re.compile(r"(?<![\w@#])[A-Z][A-Z'’&]+(?![\w])(?:[ \t,]+[A-Z][A-Z'’&]+(?![\w]))*")
@@ -523,6 +660,39 @@ def detect_caps(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         if len(words) >= 2 or any(w.upper().replace("’", "'") in emphasis for w in words):
             hits.append(Hit(m.start(), m.end(), m.group()))
     return hits
+
+
+_FIRST_PERSON_RE = re.compile(
+    r"(?<!\w)(?:we|we're|we’re|we've|we’ve|we'll|we’ll|we'd|we’d|us|our|ours|i|i'm|i’m|i've|i’ve|"
+    r"i'll|i’ll|me|my|let's|let’s)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def detect_impersonal(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """No "we" or "I" anywhere: the reply reads like a notice, not a person (T1)."""
+    words = _WORDS_RE.findall(doc.text)
+    if len(words) < int(params.get("min_words", 1)) or _FIRST_PERSON_RE.search(doc.text):
+        return []
+    if _matcher(tuple(params.get("human_touch", ()))).search(doc.text):
+        return []  # "Hi Gaz, ...", "Thanks Jo, ..." are personal without a "we"
+    return [Hit(0, 0, "")]
+
+
+_SPECIFIC_RE = re.compile(
+    r"\d|https?://|www\.|\b[\w-]{1,60}\.(?:gov\.uk|nhs\.uk|org\.uk|co\.uk|uk|com|org)\b|"
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    r"\b(?:today|tomorrow|tonight|this\s+(?:morning|afternoon|evening|week))\b|"
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+
+
+def detect_no_specifics(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Nothing concrete: no link, number, day or time and no next-step phrase (T3)."""
+    if _SPECIFIC_RE.search(doc.text) or _matcher(tuple(params.get("tokens", ()))).search(doc.text):
+        return []
+    return [Hit(0, 0, "")]
 
 
 def detect_sentence_length(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
@@ -732,13 +902,18 @@ DETECTORS: dict[str, Detector] = {
     "street_address": detect_street_address,
     "ni_number": detect_ni_number,
     "nhs_number": detect_nhs_number,
+    "titled_name": detect_titled_name,
+    "vehicle_registration": detect_vehicle_registration,
     "account_reference": detect_account_reference,
     "solicitation": detect_solicitation,
     "repeated_personal_data": detect_repeated_personal_data,
     "troll_argument": detect_troll_argument,
+    "staff_name": detect_staff_name,
     "missing_after_post": detect_missing_after_post,
     "caps": detect_caps,
     "sentence_length": detect_sentence_length,
+    "impersonal": detect_impersonal,
+    "no_specifics": detect_no_specifics,
     "too_long": detect_too_long,
     "curt": detect_curt,
     "politeness": detect_politeness,

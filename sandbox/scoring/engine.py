@@ -39,7 +39,14 @@ _FAMILY_ORDER = {
 }
 _TEXT_ACTIONS = (ActionKind.reply, ActionKind.private_message)
 # Within these id groups, overlapping findings are one problem: keep the costliest.
-_EXCLUSIVE_GROUPS = ("risk.personal-data", "risk.abuse", "risk.politics", "risk.liability")
+_EXCLUSIVE_GROUPS = (
+    "risk.personal-data",
+    "risk.abuse",
+    "risk.politics",
+    "risk.liability",
+    "risk.staff",
+    "risk.troll",
+)
 _NEGATION_RE = re.compile(
     r"(?<!\w)(?:not|n't|n’t|cannot|can't|can’t|never|no|unable\s+to|won't|won’t)(?:\s+\w+){0,2}\s*$",
     re.IGNORECASE,

@@ -232,7 +232,10 @@ class _Located:
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return _NotScalar
-        return self.loader.construct_object(node, deep=True)
+        try:  # the safe constructor refuses python/* tags: nothing here can run code
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            return _NotScalar
 
     def text(self, node: yaml.Node, what: str) -> str | None:
         value = self.scalar(node)

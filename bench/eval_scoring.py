@@ -1,0 +1,106 @@
+"""Print the scorer's validity figures.
+
+    python bench/eval_scoring.py [--verbose] [--no-politeness]
+
+1. Labelled council replies (tests/scoring/data/labelled_replies.jsonl): precision/recall per
+   risk category, line-level risk recall, false alarms on risk-clean good replies, pair ordering
+   on tone, best-threshold tone accuracy and tone-issue recall.
+2. Stanford Politeness Corpus (../shared/data/politeness/), the paper's protocol: top vs bottom
+   quartile per community, accuracy, beside Danescu-Niculescu-Mizil et al. (2013).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sandbox.scoring.evaluate import evaluate_labelled, evaluate_politeness, load_labelled  # noqa: E402
+
+LABELLED = ROOT / "tests" / "scoring" / "data" / "labelled_replies.jsonl"
+POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
+PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}
+
+
+def pct(x: float) -> str:
+    return "  n/a" if x != x else f"{100 * x:5.1f}%"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument(
+        "--verbose", action="store_true", help="list misses, false alarms and misordered pairs"
+    )
+    ap.add_argument("--no-politeness", action="store_true")
+    args = ap.parse_args()
+
+    if LABELLED.exists():
+        rows = load_labelled(LABELLED)
+        r = evaluate_labelled(rows)
+        print(f"Labelled council replies: {r.n} lines ({LABELLED.relative_to(ROOT)})")
+        print(f"  {'risk category':<22}{'support':>8}{'precision':>11}{'recall':>9}")
+        for cat, m in r.per_category.items():
+            print(
+                f"  {cat:<22}{int(m['support']):>8}{pct(m['precision']):>11}{pct(m['recall']):>9}"
+            )
+        print(
+            f"  any risk, line level: recall {pct(r.risk_line_recall)}, precision {pct(r.risk_line_precision)}"
+            "   (target recall >= 95%)"
+        )
+        print(
+            f"  false alarms on risk-clean good replies: {pct(r.false_alarm_good)}   (target <= 5%);"
+            f" on all risk-clean lines: {pct(r.false_alarm_clean)}"
+        )
+        print(
+            f"  tone pair ordering (poor < good): {pct(r.pair_ordering)} of {r.pairs} pairs   (target >= 90%)"
+        )
+        print(
+            f"  tone good/poor accuracy at best threshold (tone >= {r.tone_threshold}): {pct(r.tone_accuracy)}"
+        )
+        print(
+            "  tone-issue recall: "
+            + ", ".join(f"{k} {pct(v).strip()}" for k, v in r.tone_issue_recall.items())
+        )
+        if args.verbose:
+            for title, items in (
+                ("missed", r.misses),
+                ("false alarms", r.false_alarms),
+                ("misordered", r.misordered),
+            ):
+                print(f"  -- {title} ({len(items)})")
+                for item in items:
+                    print("    " + item)
+    else:
+        print(f"(no labelled set at {LABELLED})")
+
+    if not args.no_politeness:
+        if not POLITENESS.exists():
+            print(f"(politeness corpus not found at {POLITENESS})")
+            return 0
+        t0 = time.perf_counter()
+        res = evaluate_politeness(POLITENESS)
+        print(
+            f"\nPoliteness corpus, top vs bottom quartile, accuracy ({time.perf_counter() - t0:.0f} s):"
+        )
+        print(
+            f"  {'':<16}{'n':>6}{'sign sum':>10}{'strat LR':>10}{'strat+BOW':>11}   paper: strategies / BOW / humans"
+        )
+        for name, m in res.items():
+            paper = PAPER[name]
+            print(
+                f"  {name:<16}{int(m['n']):>6}{pct(m['untrained_sign_sum']):>10}{pct(m['strategies_lr_cv10']):>10}"
+                f"{pct(m['strategies_bow_lr_cv10']):>11}   {paper[0]:.2f}% / {paper[1]:.2f}% / {paper[2]:.2f}%"
+            )
+        print(
+            "  sign sum: untrained sum of the paper's strategy signs, split at the median;"
+            " LR: logistic regression, 10-fold CV (numpy)."
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
