@@ -167,6 +167,8 @@ class ActionRecord(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("attempt_id", "seq", name="uq_action_attempt_seq"),
         Index("ix_action_wall_at", "wall_at"),
+        # covering index for first-reply times: group by (attempt, post) without a sort
+        Index("ix_action_first_reply", "attempt_id", "post_id", "kind", "elapsed_minutes"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -195,7 +197,8 @@ class FindingRecord(SQLModel, table=True):
     """One finding of one action's score card, as rows so managers can count frequent risks."""
 
     __tablename__ = "finding_record"
-    __table_args__ = (Index("ix_finding_family_rule", "family", "rule"),)
+    # covering index for the top-risks report: count by rule without reading the rows
+    __table_args__ = (Index("ix_finding_family_rule", "family", "rule", "severity", "attempt_id"),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     action_id: str = Field(sa_column=_fk("action_record.id", index=True, cascade=True))

@@ -30,14 +30,20 @@ def upgrade() -> None:
         batch_op.create_index("ix_attempt_scenario_started", ["scenario_id", "started_at"])
     with op.batch_alter_table("action_record", schema=None) as batch_op:
         batch_op.create_index("ix_action_wall_at", ["wall_at"])
+        batch_op.create_index(
+            "ix_action_first_reply", ["attempt_id", "post_id", "kind", "elapsed_minutes"]
+        )
     with op.batch_alter_table("finding_record", schema=None) as batch_op:
-        batch_op.create_index("ix_finding_family_rule", ["family", "rule"])
+        batch_op.create_index(
+            "ix_finding_family_rule", ["family", "rule", "severity", "attempt_id"]
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("finding_record", schema=None) as batch_op:
         batch_op.drop_index("ix_finding_family_rule")
     with op.batch_alter_table("action_record", schema=None) as batch_op:
+        batch_op.drop_index("ix_action_first_reply")
         batch_op.drop_index("ix_action_wall_at")
     with op.batch_alter_table("attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_attempt_scenario_started")
