@@ -37,11 +37,14 @@ def test_sign_in_dialog_counts_down_after_failures(qtbot: Any, db: Any) -> None:
 
     with db.session() as s:
         trainer = make_trainer(s)
-        now = utcnow()
-        for i in range(4):  # four wrong tries just now: a 2-second wait
+        start = utcnow()
+        # Five wrong tries, each after the previous wait so that it counts: a 4-second wait
+        # from the last one (3.2 s after the start).
+        for after in (0.001, 0.002, 0.003, 1.1, 3.2):
             auth.verify_passphrase(
-                s, profile=trainer, passphrase="nope nope", now=now + timedelta(milliseconds=i)
+                s, profile=trainer, passphrase="nope nope", now=start + timedelta(seconds=after)
             )
+        assert auth.consecutive_failures(s, trainer.id)[0] == 5
     dialog = PassphraseDialog(db, trainer)
     qtbot.add_widget(dialog)
     qtbot.waitUntil(lambda: dialog.wait_left > 0, timeout=10_000)
