@@ -160,6 +160,7 @@ class Composer(QWidget):
         self.team_label = QLabel("&Team:")
         self.team_combo = QComboBox()
         self.team_combo.setAccessibleName("Team to escalate to")
+        self.team_combo.view().setAccessibleName("Teams")
         self.team_combo.addItem("Choose a team…", None)
         for team in teams:
             self.team_combo.addItem(team.name, team.id)

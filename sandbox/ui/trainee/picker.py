@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
 from sandbox.ui.theme import colours, heading, scaled_font
 from sandbox.ui.trainee.formatting import duration_text
@@ -175,8 +176,10 @@ class ScenarioPicker(QWidget):
 
         run_op(
             lambda: load_picker_data(db, pid, folder),
-            on_success=loaded,
-            on_failure=lambda exc: show_error(exc, self, "Could not load the scenario library"),
+            on_success=if_alive(self, loaded),
+            on_failure=if_alive(
+                self, lambda exc: show_error(exc, self, "Could not load the scenario library")
+            ),
         )
 
     def set_data(self, data: PickerData) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal, Slot
 
 from sandbox.scenario.models import ActionKind, Scenario
 from sandbox.timeline.clock import SPEEDS, SimClock
+from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op
 from sandbox.ui.trainee.composer import ComposedAction
 
@@ -284,7 +285,11 @@ class TrainingSession(QObject):
             self._live_in_flight = False
             log.warning("live scoring failed: %r", exc)
 
-        run_op(lambda: scorer.score(text, context), on_success=done, on_failure=failed)
+        run_op(
+            lambda: scorer.score(text, context),
+            on_success=if_alive(self, done),
+            on_failure=if_alive(self, failed),
+        )
 
     # --- drafts ---------------------------------------------------------------------------
     def draft_changed(self, post_id: str, text: str) -> None:
@@ -368,7 +373,11 @@ class TrainingSession(QObject):
             self._sending = False
             self.send_failed.emit(f"Could not score that action: {exc}")
 
-        run_op(lambda: scorer.score(text, context), on_success=scored, on_failure=failed)
+        run_op(
+            lambda: scorer.score(text, context),
+            on_success=if_alive(self, scored),
+            on_failure=if_alive(self, failed),
+        )
 
     def _persist_action(self, action: Any, context: Any) -> None:
         if self.db is None or self.info.attempt_id is None:
@@ -442,8 +451,10 @@ class TrainingSession(QObject):
 
         run_op(
             compute,
-            on_success=computed,
-            on_failure=lambda exc: self.send_failed.emit(f"Could not finish: {exc}"),
+            on_success=if_alive(self, computed),
+            on_failure=if_alive(
+                self, lambda exc: self.send_failed.emit(f"Could not finish: {exc}")
+            ),
         )
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
 from sandbox.ui.theme import heading
 
@@ -130,8 +131,8 @@ class SignInScreen(QWidget):
 
         run_op(
             load,
-            on_success=loaded,
-            on_failure=lambda exc: show_error(exc, self, "Could not load profiles"),
+            on_success=if_alive(self, loaded),
+            on_failure=if_alive(self, lambda exc: show_error(exc, self, "Could not load profiles")),
         )
 
     def set_profiles(self, profiles: list[Any]) -> None:
@@ -185,4 +186,4 @@ class SignInScreen(QWidget):
             self._update_buttons()
             show_error(exc, self, "Could not create the profile")
 
-        run_op(create, on_success=created, on_failure=failed)
+        run_op(create, on_success=if_alive(self, created), on_failure=if_alive(self, failed))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from sandbox.scenario.models import ActionKind, PlatformKind
 from sandbox.timeline.clock import SPEEDS
+from sandbox.ui.guard import if_alive
 from sandbox.ui.theme import scaled_font
 from sandbox.ui.trainee.clock_bar import ClockBar
 from sandbox.ui.trainee.composer import ComposedAction, Composer
@@ -263,7 +264,12 @@ class TimelineScreen(QWidget):
         if rows == 0:
             return
         cur = self.view.currentIndex()
-        row = 0 if not cur.isValid() else max(0, min(rows - 1, cur.row() + step))
+        if not cur.isValid():
+            row = 0
+        elif not self.view.selectionModel().isSelected(cur):
+            row = cur.row()  # focus put the cursor on a post without choosing it: choose it
+        else:
+            row = max(0, min(rows - 1, cur.row() + step))
         idx = self.proxy.index(row, 0)
         self.view.selectionModel().setCurrentIndex(
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -467,7 +473,7 @@ class TimelineScreen(QWidget):
                     6000,
                 )
 
-        self.session.send(composed, on_sent=sent)
+        self.session.send(composed, on_sent=if_alive(self, sent))
 
     def _on_action_recorded(self, action: Any) -> None:
         self.model.set_actions(action.post_id, self.session.engine.actions_for(action.post_id))
