@@ -95,10 +95,21 @@ class Database:
                 raise
 
     def close(self) -> None:
-        """Release every pooled connection (needed before copying or deleting a SQLite file)."""
-        if not self._closed:
-            self.engine.dispose()
-            self._closed = True
+        """Release every pooled connection (needed before copying or deleting a SQLite file).
+
+        On SQLite, first lets it refresh its query-planner statistics where they are stale
+        (``PRAGMA optimize``, cheap; the manager reports rely on good plans).
+        """
+        if self._closed:
+            return
+        if self.is_sqlite:
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except (OperationalError, DBAPIError):
+                pass  # busy or read-only: statistics can wait for the next close
+        self.engine.dispose()
+        self._closed = True
 
     def __enter__(self) -> Database:
         return self
