@@ -103,3 +103,30 @@ def test_anonymous_labels() -> None:
         "Trainee AA",
         "Trainee AB",
     ]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, on show()
+def test_live_refresh_on_shared_database(qtbot: Any, db: Any) -> None:
+    """On PostgreSQL the workshop polls off the GUI thread and shows replies as they arrive."""
+    if db.is_sqlite:
+        pytest.skip("live refresh needs a shared PostgreSQL database")
+    from sandbox.ui.review.workshop import WorkshopView
+
+    with db.session() as s:
+        trainer = make_trainer(s)
+        ann = make_trainee(s, "Ann Ashby")
+        bob = make_trainee(s, "Bob Barker")
+        _attempt_with_reply(s, ann, "There is no evacuation.", 60)
+    view = WorkshopView(db, trainer)
+    qtbot.add_widget(view)
+    view._timer.setInterval(200)
+    view.show()
+    assert view.live.isEnabled() and view.live.isChecked()
+    qtbot.waitUntil(lambda: [r.label for r in view.replies] == ["Ann Ashby"], timeout=20_000)
+    with db.session() as s:  # another laptop in the room sends its reply
+        _attempt_with_reply(s, bob, "No evacuation; call 999 if in danger.", 95, day=1)
+    qtbot.waitUntil(
+        lambda: [r.label for r in view.replies] == ["Bob Barker", "Ann Ashby"], timeout=20_000
+    )
+    view.live.setChecked(False)
+    assert not view._timer.isActive()
