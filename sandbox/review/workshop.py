@@ -68,6 +68,7 @@ class WorkshopReply:
     team: str | None
     minutes_after: float | None  # simulated minutes from the post to the response
     target_minutes: float | None
+    office_minutes: float | None  # the time the scorer judged (office hours; emergencies 24/7)
     score: int | None  # overall, after any trainer override
     scores: dict[str, int | None]
     findings: tuple[Finding, ...]
@@ -76,9 +77,11 @@ class WorkshopReply:
 
     @property
     def on_time(self) -> bool | None:
-        if self.minutes_after is None or self.target_minutes is None:
+        """Judged as the scorer judged it: office time against the target."""
+        judged = self.office_minutes if self.office_minutes is not None else self.minutes_after
+        if judged is None or self.target_minutes is None:
             return None
-        return self.minutes_after <= self.target_minutes
+        return judged <= self.target_minutes
 
 
 def workshop_scenarios(
@@ -206,18 +209,19 @@ def compare_replies(
                 continue
             out.append(
                 WorkshopReply(
-                    label,
-                    pid,
-                    attempt.id,
-                    None,
-                    None,
-                    "",
-                    None,
-                    None,
-                    None,
-                    None,
-                    {},
-                    (),
+                    label=label,
+                    profile_id=pid,
+                    attempt_id=attempt.id,
+                    action_id=None,
+                    kind=None,
+                    text="",
+                    team=None,
+                    minutes_after=None,
+                    target_minutes=None,
+                    office_minutes=None,
+                    score=None,
+                    scores={},
+                    findings=(),
                     missed=True,
                     in_progress=False,
                 )
@@ -238,18 +242,19 @@ def compare_replies(
         text = response.text or (response.note or "")
         out.append(
             WorkshopReply(
-                label,
-                pid,
-                attempt.id,
-                response.id,
-                response.kind,
-                text,
-                response.team,
-                minutes,
-                response.target_minutes,
-                scores.get("overall"),
-                scores,
-                card.findings if card else (),
+                label=label,
+                profile_id=pid,
+                attempt_id=attempt.id,
+                action_id=response.id,
+                kind=response.kind,
+                text=text,
+                team=response.team,
+                minutes_after=minutes,
+                target_minutes=response.target_minutes,
+                office_minutes=response.elapsed_minutes,
+                score=scores.get("overall"),
+                scores=scores,
+                findings=card.findings if card else (),
                 missed=False,
                 in_progress=not done,
             )

@@ -95,64 +95,70 @@ def _transcript_files(folder: Path) -> list[Path]:
 
 
 def shots(ctx: Any) -> Iterator[tuple[str, QWidget]]:
-    """(name, widget) for every review screen, in a sensible order."""
+    """(name, widget) for every review screen, in a sensible order.
+
+    Screens are shown inside the main window (as the trainer sees them); dialogs on their own.
+    """
     from sandbox.ui.review.home import ReviewHome
     from sandbox.ui.review.login import CreateProfileDialog, PassphraseDialog
-    from sandbox.ui.review.transcript_view import TranscriptView
 
     db = ctx.db
+    window = ctx.window
     scenarios_dir = getattr(ctx, "scenarios_dir", None)
     trainer = _trainer(db)
 
-    dialog = PassphraseDialog(db, trainer)
+    dialog = PassphraseDialog(db, trainer, window)
     settle()
     dialog.passphrase.setText("not the passphrase")
     dialog._show("That passphrase is not right. 2 more tries before a short wait.")
+    dialog.adjustSize()
     yield "review-sign-in", dialog
 
-    create = CreateProfileDialog(db, actor=trainer)
+    create = CreateProfileDialog(db, window, actor=trainer)
     create.name.setText("Priya Shah")
     create.team.setText("Communications")
     create.passphrase.setText("correct horse battery staple")
     create.repeat.setText("correct horse battery staple")
+    create.adjustSize()
     yield "review-new-trainer", create
 
-    home = ReviewHome(db, trainer, scenarios_dir=scenarios_dir)
-    settle(lambda: not home.review_list.model.loading)
-    yield "review-list", home
+    window.current_profile = trainer
+    home = ReviewHome(db, trainer, window=window, scenarios_dir=scenarios_dir)
+    window.show_screen(home)
+    settle(lambda: not home.review_list.model.loading and home.review_list._choices_loaded)
+    yield "review-list", window
 
     attempt_id = _reviewed_attempt(db)
     if attempt_id is not None:
-        view = TranscriptView(db, trainer, attempt_id, scenarios_dir=scenarios_dir)
+        view = home.open_attempt(attempt_id)
         settle(lambda: view.transcript is not None)
-        yield "review-transcript", view
+        yield "review-transcript", window
         t = view.transcript
         action = next((a for e in (t.entries if t else ()) for a in e.actions if a.card), None)
         if action is not None:
             over = view.make_override_dialog(action.id)
             if over is not None:
-                over.setParent(None)
                 i = over.family.findData("tone")
                 over.family.setCurrentIndex(max(0, i))
                 over.new.setValue(min(100, (action.scores.get("tone") or 70) + 10))
                 over.reason.setPlainText(
                     "Warm and human for a frightened resident; the formality rule is too strict here."
                 )
+                over.adjustSize()
                 yield "review-override", over
+        home.show_list()
 
-    workshop_home = ReviewHome(db, trainer, scenarios_dir=scenarios_dir)
-    workshop_home.tabs.setCurrentWidget(workshop_home.workshop)
-    ws = workshop_home.workshop
+    home.tabs.setCurrentWidget(home.workshop)
+    ws = home.workshop
     settle(lambda: bool(ws.replies))
     ws.hide_names.setChecked(True)
     settle(lambda: bool(ws.replies) and ws.replies[0].label.startswith("Trainee "))
-    yield "review-workshop", workshop_home
+    yield "review-workshop", window
 
-    import_home = ReviewHome(db, trainer, scenarios_dir=scenarios_dir)
-    import_home.tabs.setCurrentWidget(import_home.importer)
+    home.tabs.setCurrentWidget(home.importer)
     folder = Path(tempfile.mkdtemp(prefix="sandbox-shot-import-"))
     files = _transcript_files(folder)
-    import_home.importer.start(files)
-    import_home.importer.wait()
-    settle(lambda: not import_home.importer.running)
-    yield "review-import", import_home
+    home.importer.start(files)
+    home.importer.wait()
+    settle(lambda: not home.importer.running)
+    yield "review-import", window

@@ -102,7 +102,10 @@ class ReplyCard(QFrame):
         if r.team:
             parts[0] += f" to {r.team.replace('_', ' ')}"
         if r.minutes_after is not None:
-            parts.append(f"after {round(r.minutes_after)} min")
+            after = f"after {round(r.minutes_after)} min"
+            if r.office_minutes is not None and abs(r.office_minutes - r.minutes_after) >= 1:
+                after += f" ({round(r.office_minutes)} in office hours)"
+            parts.append(after)
             if r.target_minutes is not None:
                 parts.append("on time" if r.on_time else "LATE")
         if r.in_progress:
