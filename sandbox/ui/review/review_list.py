@@ -208,8 +208,12 @@ class ReviewListModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == 5 and row.overridden:
-            return "A trainer changed a score in this attempt."
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 5 and row.overridden:
+                was = "–" if row.original_overall is None else row.original_overall
+                return f"A trainer changed a score in this attempt (overall as scored: {was})."
+            if column == 3:
+                return row.scenario_title
         if role == AttemptIdRole:
             return row.attempt_id
         if role == RowRole:
