@@ -120,14 +120,13 @@ def run(args: argparse.Namespace) -> int:
                 print(file=sys.stderr)
             print(f"Wrote {n:,} replies ({flt.describe()}) to {args.out}")
             return 0
-        from sandbox.reports.dashboard import load_dashboard
+        from sandbox.reports.dashboard import refresh_dashboard
         from sandbox.ui.reports.pdf import write_dashboard_pdf
 
         fw = framework()
         if fw is None:
             return 2
-        with db.session() as session:
-            data = load_dashboard(session, flt, framework=fw)
+        data = refresh_dashboard(db, flt, framework=fw)
         write_dashboard_pdf(data, args.out)
         print(
             f"Wrote the report ({flt.describe()}; {data.counts['attempts']:,} attempts) to {args.out}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +17,14 @@ from sqlalchemy.orm import Session
 
 from sandbox.reports import queries as q
 from sandbox.reports.framework import Framework
-from sandbox.reports.passport import CompetencyStatus, Passport, evaluate_passport
-from sandbox.reports.queries import FAMILIES, LONDON, ReportFilter, RiskCount
+from sandbox.reports.passport import (
+    CompetencyStatus,
+    Passport,
+    evaluate_competency,
+    evaluate_passport,
+)
+from sandbox.reports.queries import FAMILIES, ReportFilter, RiskFinding
+from sandbox.store.models import utcnow
 
 __all__ = [
     "DashboardData",
@@ -26,6 +32,7 @@ __all__ = [
     "WeekScores",
     "load_dashboard",
     "load_passports",
+    "refresh_dashboard",
 ]
 
 
@@ -65,7 +72,7 @@ class DashboardData:
     first_reply_count: int
     weekly: list[WeekScores]
     family_averages: dict[str, float | None]
-    risks: list[RiskCount]
+    risks: list[RiskFinding]
     people: list[PersonProgress]
     competencies_total: int = 0
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -76,39 +83,69 @@ class DashboardData:
         return None if n == 0 else self.counts.get("finished", 0) / n
 
 
-def _week_start(moment: datetime) -> date:
-    local = moment.astimezone(LONDON).date()
-    return local - timedelta(days=local.weekday())
-
-
 def _weekly(
-    rows: list[tuple[Any, ...]], overrides: dict[str, list[tuple[str, int, datetime]]]
+    sums: list[tuple[Any, ...]],
+    overridden: list[tuple[datetime, dict[str, int | None], dict[str, int]]],
 ) -> tuple[list[WeekScores], dict[str, float | None]]:
-    """Average family scores per week, after trainer overrides."""
-    sums: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    counts: dict[date, int] = defaultdict(int)
-    overall: dict[str, list[int]] = defaultdict(list)
-    for aid, _pid, started, *scores in rows:
-        by_family = dict(zip(("overall", *FAMILIES), scores, strict=True))
-        for fam, new, _at in overrides.get(aid, ()):
-            by_family[fam] = new
-        week = _week_start(started)
-        counts[week] += 1
-        for fam in FAMILIES:
-            s = by_family.get(fam)
-            if s is not None:
-                sums[week][fam].append(s)
-                overall[fam].append(s)
+    """Average family scores per week, corrected for trainer overrides.
+
+    The database sums scores as scored; each overridden attempt then swaps its old value for
+    the trainer's in its week's sum (and count, when there was no score before).
+    """
+    weeks: dict[date, dict[str, list[float]]] = {}
+    counts: dict[date, int] = {}
+    for week, n, *pairs in sums:
+        counts[week] = int(n)
+        weeks[week] = {
+            fam: [float(pairs[2 * i] or 0), float(pairs[2 * i + 1] or 0)]
+            for i, fam in enumerate(FAMILIES)
+        }
+    for started, scored, latest in overridden:
+        week = q.week_of(started)
+        if week not in weeks:
+            continue
+        for fam, new in latest.items():
+            if fam not in weeks[week]:
+                continue  # "overall" is not charted
+            total = weeks[week][fam]
+            old = scored.get(fam)
+            if old is None:
+                total[0] += new
+                total[1] += 1
+            else:
+                total[0] += new - old
     weekly = [
         WeekScores(
             week=w,
             attempts=counts[w],
-            averages={f: (sum(v) / len(v) if (v := sums[w].get(f)) else None) for f in FAMILIES},
+            averages={f: (s / c if c else None) for f, (s, c) in weeks[w].items()},
         )
-        for w in sorted(counts)
+        for w in sorted(weeks)
     ]
-    averages = {f: (sum(v) / len(v) if (v := overall.get(f)) else None) for f in FAMILIES}
+    averages: dict[str, float | None] = {}
+    for fam in FAMILIES:
+        s = sum(weeks[w][fam][0] for w in weeks)
+        c = sum(weeks[w][fam][1] for w in weeks)
+        averages[fam] = s / c if c else None
     return weekly, averages
+
+
+def earned_counts(session: Session, framework: Framework, profile_ids: list[str]) -> dict[str, int]:
+    """Competencies earned per person, from signed-off assessments only (fast)."""
+    scenario_ids = sorted({s for c in framework.competencies for s in c.scenarios})
+    facts = q.attempt_facts(
+        session, profile_ids=profile_ids, scenario_ids=scenario_ids, signed_off_only=True
+    )
+    by_person: dict[str, list[Any]] = defaultdict(list)
+    for f in facts:
+        by_person[f.profile_id].append(f)
+    return {
+        pid: sum(
+            evaluate_competency(c, items).status is CompetencyStatus.earned
+            for c in framework.competencies
+        )
+        for pid, items in by_person.items()
+    }
 
 
 def load_passports(
@@ -136,45 +173,90 @@ def load_passports(
     ]
 
 
+# The queries, in two lanes of about equal cost: refresh_dashboard runs them on two
+# connections at once (both engines release the GIL while they work), load_dashboard in turn.
+_LANE_A = ("first_reply", "replies")
+_LANE_B = ("counts", "scores", "overrides", "risks", "people", "passport")
+
+
+def _run_lane(
+    session: Session, names: tuple[str, ...], flt: ReportFilter, framework: Framework | None
+) -> tuple[dict[str, Any], dict[str, float]]:
+    queries: dict[str, Any] = {
+        "counts": q.attempt_counts,
+        "replies": q.reply_count,
+        "scores": q.weekly_score_sums,
+        "overrides": q.overridden_attempts,
+        "first_reply": q.first_reply_buckets,
+        "risks": q.top_risks,
+        "people": q.people_rows,
+    }
+    results: dict[str, Any] = {}
+    timings: dict[str, float] = {}
+    for name in names:
+        t0 = time.perf_counter()
+        if name == "passport":
+            people = results.get("people") or []
+            results[name] = (
+                earned_counts(session, framework, [r[0] for r in people]) if framework else {}
+            )
+        else:
+            results[name] = queries[name](session, flt)
+        timings[name] = (time.perf_counter() - t0) * 1000
+    return results, timings
+
+
 def load_dashboard(
     session: Session, flt: ReportFilter | None = None, *, framework: Framework | None = None
 ) -> DashboardData:
-    """Every dashboard figure for one filter, with how long each query took."""
+    """Every dashboard figure for one filter on one session, with how long each query took."""
     flt = flt or ReportFilter()
-    timings: dict[str, float] = {}
+    results, timings = _run_lane(session, _LANE_A + _LANE_B, flt, framework)
+    return _assemble(flt, framework, results, timings)
 
-    def timed(name: str, fn: Any, *args: Any) -> Any:
-        t0 = time.perf_counter()
-        result = fn(*args)
-        timings[name] = (time.perf_counter() - t0) * 1000
-        return result
 
-    counts = timed("counts", q.attempt_counts, session, flt)
-    replies = timed("replies", q.reply_count, session, flt)
-    score_rows = timed("scores", q.attempt_score_rows, session, flt)
-    overrides = timed("overrides", q.attempt_overrides, session, flt)
-    firsts = timed("first_reply", q.first_reply_minutes, session, flt)
-    risks = timed("risks", q.top_risks, session, flt)
-    people_raw = timed("people", q.people_rows, session, flt)
+def refresh_dashboard(
+    db: Any, flt: ReportFilter | None = None, *, framework: Framework | None = None
+) -> DashboardData:
+    """Like :func:`load_dashboard`, but on two connections at once (what the screen uses).
 
+    ``db`` is an open :class:`sandbox.store.db.Database`.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    flt = flt or ReportFilter()
+
+    def lane(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
+        with db.session() as session:
+            return _run_lane(session, names, flt, framework)
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
+        second = pool.submit(lane, _LANE_B)
+        results, timings = lane(_LANE_A)
+        more, more_timings = second.result()
+    results.update(more)
+    timings.update(more_timings)
+    return _assemble(flt, framework, results, timings)
+
+
+def _assemble(
+    flt: ReportFilter,
+    framework: Framework | None,
+    results: dict[str, Any],
+    timings: dict[str, float],
+) -> DashboardData:
     t0 = time.perf_counter()
-    weekly, fam_avgs = _weekly(score_rows, overrides)
-    median, mean = q.median_mean([m for _, m in firsts])
-    per_person: dict[str, list[float]] = defaultdict(list)
-    for pid, minutes in firsts:
-        per_person[pid].append(minutes)
-    timings["python"] = (time.perf_counter() - t0) * 1000
-
-    earned: dict[str, int] = {}
-    if framework is not None:
-        passports = timed(
-            "passport",
-            lambda: load_passports(
-                session, framework, team=flt.team, profile_ids=[r[0] for r in people_raw]
-            ),
-        )
-        earned = {p.profile_id: len(p.with_status(CompetencyStatus.earned)) for p in passports}
-
+    weekly, fam_avgs = _weekly(results["scores"], results["overrides"])
+    overall: dict[int, list[float]] = {}
+    per_person: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for pid, minute, count, total in results["first_reply"]:
+        per_person[pid].append((minute, count, total))
+        acc = overall.setdefault(minute, [0, 0.0])
+        acc[0] += count
+        acc[1] += total
+    merged = [(m, int(c), t) for m, (c, t) in overall.items()]
+    median, mean = q.median_mean_from_buckets(merged)
+    earned: dict[str, int] = results.get("passport") or {}
     people = [
         PersonProgress(
             profile_id=r[0],
@@ -187,24 +269,23 @@ def load_dashboard(
             average_overall=float(r[7]) if r[7] is not None else None,
             last_activity=r[8],
             scenarios_finished=int(r[9] or 0),
-            first_reply_median=q.median_mean(per_person.get(r[0], []))[0],
+            first_reply_median=q.median_from_buckets(per_person.get(r[0], [])),
             competencies_earned=earned.get(r[0], 0) if framework is not None else None,
         )
-        for r in people_raw
+        for r in results["people"]
     ]
-    from sandbox.store.models import utcnow
-
+    timings["python"] = (time.perf_counter() - t0) * 1000
     return DashboardData(
         filter=flt,
         generated_at=utcnow(),
-        counts=counts,
-        replies=replies,
+        counts=results["counts"],
+        replies=results["replies"],
         first_reply_median=median,
         first_reply_mean=mean,
-        first_reply_count=len(firsts),
+        first_reply_count=sum(c for _, c, _ in merged),
         weekly=weekly,
         family_averages=fam_avgs,
-        risks=risks,
+        risks=results["risks"],
         people=people,
         competencies_total=len(framework.competencies) if framework else 0,
         timings_ms=timings,

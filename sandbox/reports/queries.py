@@ -8,31 +8,32 @@ small result sets, which keeps the SQL portable between the two engines.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, and_, case, func, select
+from sqlalchemy import Integer, Select, Table, and_, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from sandbox.reports.passport import AttemptFacts, FindingFact, OverrideFact
+from sandbox.store import queries as store_queries
 from sandbox.store.models import ActionRecord, Attempt, FindingRecord, Profile, ScoreOverride
+from sandbox.store.queries import RiskExample, RiskFinding
 
 __all__ = [
     "FAMILIES",
     "REPLY_COLUMNS",
     "RESPONSE_KINDS",
     "ReportFilter",
-    "RiskCount",
     "RiskExample",
+    "RiskFinding",
     "attempt_facts",
     "count_reply_rows",
     "filter_options",
-    "first_reply_minutes",
+    "first_reply_buckets",
     "iter_reply_rows",
 ]
 
@@ -141,47 +142,113 @@ def attempt_counts(session: Session, flt: ReportFilter) -> dict[str, int]:
     return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
 
 
-def attempt_score_rows(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
-    """(id, profile_id, started_at, overall, risk, tone, timing, action) of finished attempts."""
-    stmt = select(
-        A.id,
-        A.profile_id,
-        A.started_at,
-        A.score_overall,
-        A.score_risk,
-        A.score_tone,
-        A.score_timing,
-        A.score_action,
-    ).where(A.status == "finished")
-    return [tuple(r) for r in session.execute(apply_filter(stmt, flt))]
+def _week_start(session: Session, column: Any) -> Any:
+    """The Monday (UTC) of the week a timestamp falls in, per dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.date_trunc("week", func.timezone("UTC", column)))
+    # SQLite stores naive UTC text; %w is 0 on Sunday, so step back (w + 6) % 7 days.
+    offset = (cast(func.strftime("%w", column), Integer) + 6) % 7
+    return func.date(column, func.printf("-%d days", offset))
 
 
-def attempt_overrides(
-    session: Session, flt: ReportFilter
-) -> dict[str, list[tuple[str, int, datetime]]]:
-    """Attempt-level trainer overrides (family, new, at) by attempt id, oldest first."""
+def week_of(moment: datetime) -> date:
+    """The Monday (UTC) of a moment's week, as :func:`_week_start` computes it in SQL."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def weekly_score_sums(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
+    """Per week of finished attempts: (week, attempts, then sum and count of each family)."""
+    bucket = _week_start(session, A.started_at).label("bucket")
+    cols: list[Any] = [bucket, func.count()]
+    for fam in FAMILIES:
+        column = getattr(A, f"score_{fam}")
+        cols += [func.sum(column), func.count(column)]
     stmt = (
-        select(O.attempt_id, O.family, O.new, O.at)
+        select(*cols)
+        .where(A.status == "finished")
+        .group_by(literal_column("bucket"))
+        .order_by(literal_column("bucket"))
+    )
+    return [(_as_date(r[0]), *r[1:]) for r in session.execute(apply_filter(stmt, flt))]
+
+
+def overridden_attempts(
+    session: Session, flt: ReportFilter
+) -> list[tuple[datetime, dict[str, int | None], dict[str, int]]]:
+    """Finished attempts with attempt-level overrides: (started, as scored, latest overrides)."""
+    stmt = (
+        select(A.id, A.started_at, *[getattr(A, f"score_{f}") for f in FAMILIES], O.family, O.new)
+        .select_from(OVERRIDE)
         .join(ATTEMPT, A.id == O.attempt_id)
-        .where(O.action_id.is_(None))
+        .where(O.action_id.is_(None), A.status == "finished")
         .order_by(O.at)
     )
-    out: dict[str, list[tuple[str, int, datetime]]] = defaultdict(list)
-    for aid, fam, new, at in session.execute(apply_filter(stmt, flt)):
-        out[aid].append((fam, int(new), at))
-    return out
+    found: dict[str, tuple[datetime, dict[str, int | None], dict[str, int]]] = {}
+    for row in session.execute(apply_filter(stmt, flt)):
+        aid, started = row[0], row[1]
+        if aid not in found:
+            found[aid] = (started, dict(zip(FAMILIES, row[2:6], strict=True)), {})
+        found[aid][2][row[6]] = int(row[7])  # ordered by time: the latest wins
+    return list(found.values())
 
 
-def first_reply_minutes(session: Session, flt: ReportFilter) -> list[tuple[str, float]]:
-    """(profile_id, minutes) of the first response to each post in each attempt (office time)."""
-    stmt = (
-        select(A.profile_id, func.min(R.elapsed_minutes))
-        .select_from(ACTION)
-        .join(ATTEMPT, A.id == R.attempt_id)
+def first_reply_buckets(session: Session, flt: ReportFilter) -> list[tuple[str, int, int, float]]:
+    """First-reply times as a per-person histogram: (profile_id, whole minute, count, sum).
+
+    The first response to a post is the earliest reply, private message or escalation to it in
+    an attempt (as ``sandbox.store.queries.first_reply_times`` defines it, grouped by the
+    attempt's key so both engines walk the first-reply covering index). Returning one row per
+    person and minute instead of one per post keeps the transfer small at 100,000 replies;
+    means stay exact (sums) and medians are exact to within a minute.
+    """
+    firsts = (
+        select(A.profile_id.label("pid"), func.min(R.elapsed_minutes).label("m"))
+        .select_from(ATTEMPT)
+        .join(ACTION, R.attempt_id == A.id)
         .where(R.kind.in_(RESPONSE_KINDS), R.elapsed_minutes.is_not(None))
-        .group_by(R.attempt_id, R.post_id, A.profile_id)
+        .group_by(A.id, R.post_id)
     )
-    return [(pid, float(m)) for pid, m in session.execute(apply_filter(stmt, flt))]
+    firsts = apply_filter(firsts, flt).subquery("firsts")
+    if session.get_bind().dialect.name == "postgresql":
+        minute: Any = cast(func.floor(firsts.c.m), Integer)
+    else:  # SQLite's CAST truncates, which is floor for these non-negative minutes
+        minute = cast(firsts.c.m, Integer)
+    stmt = select(
+        firsts.c.pid, minute.label("minute"), func.count(), func.sum(firsts.c.m)
+    ).group_by(firsts.c.pid, literal_column("minute"))
+    return [(pid, int(b), int(n), float(total)) for pid, b, n, total in session.execute(stmt)]
+
+
+def median_from_buckets(buckets: Sequence[tuple[int, int, float]]) -> float | None:
+    """Median of values summarised as (whole minute, count, sum) buckets.
+
+    A value at a given rank is taken as its bucket's mean: exact when the bucket holds one
+    distinct value, and never more than a minute out.
+    """
+    ordered = sorted(buckets)
+    n = sum(c for _, c, _ in ordered)
+    if n == 0:
+        return None
+
+    def at(rank: int) -> float:
+        seen = 0
+        for _, count, total in ordered:
+            seen += count
+            if rank < seen:
+                return total / count
+        return ordered[-1][2] / ordered[-1][1]
+
+    lo, hi = (n - 1) // 2, n // 2
+    return at(lo) if lo == hi else (at(lo) + at(hi)) / 2
 
 
 def reply_count(session: Session, flt: ReportFilter) -> int:
@@ -189,54 +256,23 @@ def reply_count(session: Session, flt: ReportFilter) -> int:
     return int(session.execute(apply_filter(stmt, flt)).scalar_one() or 0)
 
 
-@dataclass(frozen=True)
-class RiskExample:
-    match: str
-    text: str
-    person: str
-    scenario_id: str
-
-
-@dataclass(frozen=True)
-class RiskCount:
-    rule: str
-    count: int
-    message: str
-    examples: tuple[RiskExample, ...] = field(default_factory=tuple)
-
-
 def top_risks(
     session: Session, flt: ReportFilter, *, limit: int = 8, examples: int = 2
-) -> list[RiskCount]:
-    """The most frequent risk findings (errors and warnings), each with recent examples."""
-    stmt = (
-        select(F.rule, func.count(), func.max(F.message))
-        .select_from(FINDING)
-        .join(ATTEMPT, A.id == F.attempt_id)
-        .where(F.family == "risk", F.severity.in_(("error", "warning")))
-        .group_by(F.rule)
-        .order_by(func.count().desc(), F.rule)
-        .limit(limit)
+) -> list[RiskFinding]:
+    """The most frequent risk findings (errors and warnings) with their latest examples.
+
+    The storage layer's query (``sandbox.store.queries.top_risk_findings``), with our filter.
+    """
+    lo, hi = flt.bounds()
+    return store_queries.top_risk_findings(
+        session,
+        limit=limit,
+        examples=examples,
+        since=lo,
+        until=hi,
+        team=flt.team,
+        scenario_id=flt.scenario_id,
     )
-    counts = session.execute(apply_filter(stmt, flt)).all()
-    out: list[RiskCount] = []
-    for rule, n, message in counts:
-        ex_stmt = (
-            select(F.match, R.text, P.name, A.scenario_id)
-            .select_from(FINDING)
-            .join(ATTEMPT, A.id == F.attempt_id)
-            .join(ACTION, R.id == F.action_id)
-            .join(PROFILE, P.id == A.profile_id)
-            .where(F.family == "risk", F.rule == rule)
-            .order_by(A.started_at.desc())
-            .limit(examples)
-        )
-        ex = tuple(
-            RiskExample(match=m or "", text=t or "", person=name, scenario_id=sid)
-            for m, t, name, sid in session.execute(apply_filter(ex_stmt, flt))
-        )
-        out.append(RiskCount(rule=rule, count=int(n), message=message or "", examples=ex))
-    return out
 
 
 def people_rows(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
@@ -275,11 +311,18 @@ def people_rows(session: Session, flt: ReportFilter) -> list[tuple[Any, ...]]:
 
 
 def attempt_facts(
-    session: Session, *, profile_ids: Sequence[str] | None = None, team: str | None = None
+    session: Session,
+    *,
+    profile_ids: Sequence[str] | None = None,
+    team: str | None = None,
+    scenario_ids: Sequence[str] | None = None,
+    signed_off_only: bool = False,
 ) -> list[AttemptFacts]:
     """Everything the passport needs: attempts with overrides and serious findings.
 
     Practice attempts carry no findings (they never count), which keeps this light.
+    ``signed_off_only`` fetches only finished assessments a trainer passed: enough to tell
+    what is *earned* (the dashboard's count), not why something is missing.
     """
     stmt = select(
         A.id,
@@ -300,6 +343,10 @@ def attempt_facts(
     )
     if profile_ids is not None:
         stmt = stmt.where(A.profile_id.in_(list(profile_ids)))
+    if scenario_ids is not None:
+        stmt = stmt.where(A.scenario_id.in_(list(scenario_ids)))
+    if signed_off_only:
+        stmt = stmt.where(A.mode == "assessment", A.status == "finished", A.outcome == "passed")
     if team:
         stmt = stmt.where(A.profile_id.in_(select(P.id).where(P.team == team).scalar_subquery()))
     rows = session.execute(stmt).all()
@@ -424,7 +471,10 @@ def iter_reply_rows(
         yield [(*tuple(r[1:]), "; ".join(sorted(rules.get(r[0], [])))) for r in part]
 
 
-def median_mean(values: Sequence[float]) -> tuple[float | None, float | None]:
-    if not values:
+def median_mean_from_buckets(
+    buckets: Sequence[tuple[int, int, float]],
+) -> tuple[float | None, float | None]:
+    n = sum(c for _, c, _ in buckets)
+    if n == 0:
         return None, None
-    return float(statistics.median(values)), float(statistics.fmean(values))
+    return median_from_buckets(buckets), sum(t for _, _, t in buckets) / n

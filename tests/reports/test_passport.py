@@ -227,3 +227,20 @@ def test_passport_evaluates_every_competency_for_one_person_only() -> None:
         "plain-english": CompetencyStatus.earned,
     }
     assert [r.competency.id for r in passport.earned] == ["plain-english"]
+
+
+def test_median_from_minute_buckets_is_exact_for_distinct_minutes() -> None:
+    from sandbox.reports.queries import median_from_buckets, median_mean_from_buckets
+
+    values = [10.0, 30.0, 5.0, 20.0, 60.0, 20.4]
+    buckets: dict[int, list[float]] = {}
+    for v in values:
+        b = buckets.setdefault(int(v), [0, 0.0])
+        b[0] += 1
+        b[1] += v
+    rows = [(m, int(c), t) for m, (c, t) in buckets.items()]
+    median, mean = median_mean_from_buckets(rows)
+    assert median is not None and abs(median - 20.2) < 1  # true median 20.2; within a minute
+    assert mean == sum(values) / len(values)
+    assert median_from_buckets([(3, 1, 3.5)]) == 3.5
+    assert median_from_buckets([]) is None

@@ -138,7 +138,9 @@ def test_cancelling_a_long_export_writes_nothing(home: Any, qtbot: Any, tmp_path
     from sandbox.ui.reports.jobs import ExportJob
 
     reached, go_on = threading.Event(), threading.Event()
-    target = tmp_path / "long.csv"
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    target = out_dir / "long.csv"
 
     def chunks() -> Iterator[list[tuple[int]]]:
         yield [(i,) for i in range(1000)]
@@ -167,4 +169,4 @@ def test_cancelling_a_long_export_writes_nothing(home: Any, qtbot: Any, tmp_path
         job.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
         go_on.set()
     assert not target.exists()
-    assert list(tmp_path.iterdir()) == []
+    assert list(out_dir.iterdir()) == []  # not even a partial file

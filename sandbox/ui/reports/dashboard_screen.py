@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sandbox.reports.charts import draw_dashboard_charts
-from sandbox.reports.dashboard import DashboardData, load_dashboard
+from sandbox.reports.dashboard import DashboardData, refresh_dashboard
 from sandbox.reports.framework import Framework
 from sandbox.reports.queries import LONDON, ReportFilter, filter_options
 from sandbox.ui.ops import run_op, show_error
@@ -189,8 +189,10 @@ class DashboardScreen(QWidget):
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setAccessibleName("Scores per family per week")
 
-        self.risks = _Table(["Risk finding", "Count", "Example"], "Most frequent risk findings")
-        self.risks.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.risks = _Table(
+            ["Risk finding", "Count", "People", "Example"], "Most frequent risk findings"
+        )
+        self.risks.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         people_headers = [
             "Person",
             "Team",
@@ -293,8 +295,7 @@ class DashboardScreen(QWidget):
         self.status.setText("Loading…")
 
         def work() -> DashboardData:
-            with db.session() as session:
-                return load_dashboard(session, flt, framework=framework)
+            return refresh_dashboard(db, flt, framework=framework)
 
         def done(data: DashboardData) -> None:
             if generation == self._generation:
@@ -326,9 +327,9 @@ class DashboardScreen(QWidget):
         draw_dashboard_charts(self.figure, data)
         self.canvas.draw_idle()
 
-        self.risks.fill([[r.rule, r.count, _example(r)] for r in data.risks])
-        self.risks.resizeColumnToContents(0)
-        self.risks.resizeColumnToContents(1)
+        self.risks.fill([[r.rule, r.count, r.people, _example(r)] for r in data.risks])
+        for column in (0, 1, 2):
+            self.risks.resizeColumnToContents(column)
         self.risks.resizeRowsToContents()
         for i, risk in enumerate(data.risks):
             item = self.risks.item(i, 0)
@@ -411,8 +412,7 @@ class DashboardScreen(QWidget):
         flt, db, framework = self.current_filter(), self.db, self.framework
 
         def work(progress: Any, cancel: Any) -> Path:
-            with db.session() as session:
-                data = load_dashboard(session, flt, framework=framework)
+            data = refresh_dashboard(db, flt, framework=framework)
             cancel.check()
             return write_dashboard_pdf(data, Path(path), progress=progress, cancel=cancel)
 

@@ -135,7 +135,7 @@ def dashboard_html(data: DashboardData, *, chart_url: str | None = None) -> str:
     else:
         out.append(
             "<table border='1' cellpadding='3' width='100%'><tr><th>Rule</th><th class='num'>Count"
-            "</th><th>What it means</th><th>Examples</th></tr>"
+            "</th><th class='num'>People</th><th>What it means</th><th>Examples</th></tr>"
         )
         for r in data.risks:
             examples = "<br>".join(
@@ -146,6 +146,7 @@ def dashboard_html(data: DashboardData, *, chart_url: str | None = None) -> str:
             )
             out.append(
                 f"<tr><td>{_e(r.rule)}</td><td class='num'>{r.count:,}</td>"
+                f"<td class='num'>{r.people:,}</td>"
                 f"<td>{_e(r.message)}</td><td>{examples}</td></tr>"
             )
         out.append("</table>")
@@ -275,8 +276,8 @@ def certificate_html(passport: Passport, *, organisation: str = "") -> str:
             "for the council in public:</p>"
         )
         out.append(
-            "<table border='1' cellpadding='5' width='100%'><tr><th>Competency</th>"
-            "<th>Earned</th><th>Evidence (assessed attempts)</th></tr>"
+            "<table border='1' cellpadding='5' width='100%'><tr><th width='42%'>Competency</th>"
+            "<th width='14%'>Earned</th><th>Evidence (assessed attempts)</th></tr>"
         )
         for r in earned:
             evidence = "<br>".join(
