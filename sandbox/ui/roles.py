@@ -26,4 +26,4 @@ def home_for(window: Any, profile: Any) -> QWidget:
         from sandbox.ui.reports.home import ManagerHome  # type: ignore[import-not-found,unused-ignore]
 
         return ManagerHome(window, profile)  # type: ignore[no-any-return,unused-ignore]
-    return window.trainee_home(profile)  # type: ignore[no-any-return]
+    return window.trainee_home(profile)  # type: ignore[no-any-return,unused-ignore]

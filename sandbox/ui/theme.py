@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sandbox.scoring.types import Severity
-
 
 @dataclass(frozen=True)
 class Colours:
@@ -37,14 +35,15 @@ class Colours:
     praise: QColor
     high_contrast: bool = False
 
-    def severity(self, severity: Severity | str) -> QColor:
+    def severity(self, severity: str) -> QColor:
         """The colour of a finding's severity (always paired with an underline or a label)."""
+        value = str(getattr(severity, "value", severity))
         return {
-            Severity.error: self.error,
-            Severity.warning: self.warning,
-            Severity.info: self.info,
-            Severity.praise: self.praise,
-        }.get(Severity(severity), self.info)
+            "error": self.error,
+            "warning": self.warning,
+            "info": self.info,
+            "praise": self.praise,
+        }.get(value, self.info)
 
 
 NORMAL = Colours(

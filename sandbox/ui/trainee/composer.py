@@ -153,7 +153,7 @@ class Composer(QWidget):
             self.kind_group.addButton(button)
             self.kind_buttons[kind] = button
             row.addWidget(button)
-            button.toggled.connect(lambda on, k=kind: on and self._kind_toggled(k))
+            button.toggled.connect(lambda on, k=kind: self._kind_toggled(k) if on else None)
         layout.addWidget(self.kind_box)
 
         team_row = QHBoxLayout()

@@ -8,6 +8,7 @@ paint and cached per (row layout key, width), so scrolling 10,000 rows never re-
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QPixmap,
     QTextLayout,
     QTextOption,
 )
@@ -26,24 +28,13 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from sandbox.ui.avatars import avatar
 from sandbox.ui.theme import colours, scaled_font
-from sandbox.ui.trainee.feed_model import (
-    ActionsRole,
-    AuthorNameRole,
-    AvatarRole,
-    DepthRole,
-    HandleRole,
-    KindRole,
-    LayoutKeyRole,
-    RelativeTimeRole,
-    ReplyToHandleRole,
-    StateRole,
-    TextRole,
-    VerifiedRole,
-    WaitingRole,
-)
-from sandbox.ui.trainee.formatting import action_label, duration_text, kind_label
+from sandbox.ui.trainee.feed_model import FeedRow, RowRole
+from sandbox.ui.trainee.formatting import action_label, duration_text, kind_label, relative_time
 
 log = logging.getLogger(__name__)
+
+# Rendered rows kept for reuse: a screenful several times over (a few MB at most).
+_PIXMAP_CACHE_ROWS = 96
 
 _TEXT_OPTION = QTextOption()
 _TEXT_OPTION.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -58,13 +49,14 @@ class _Fonts:
     fm: QFontMetrics
     bold_fm: QFontMetrics
     small_fm: QFontMetrics
+    key: str
 
     @classmethod
     def of(cls, base: QFont) -> _Fonts:
         base = QFont(base)  # own a copy: the option's font dies with the option
         bold = scaled_font(base, 1.0, bold=True)
         small = scaled_font(base, 0.9)
-        return cls(base, bold, small, QFontMetrics(base), QFontMetrics(bold), QFontMetrics(small))
+        return cls(base, bold, small, QFontMetrics(base), QFontMetrics(bold), QFontMetrics(small), base.key())
 
 
 class PostDelegate(QStyledItemDelegate):
@@ -86,12 +78,18 @@ class PostDelegate(QStyledItemDelegate):
         self._account = (account_name, account_handle, account_avatar)
         self._size_cache: dict[tuple[Any, int, str], QSize] = {}
         self._fonts: dict[str, _Fonts] = {}
+        self._height_cache: dict[tuple[str, int, str], int] = {}
+        self._pixmaps: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
+        self._layout_cache: dict[tuple[str, int, str], tuple[QTextLayout, int]] = {}
 
     # --- geometry -----------------------------------------------------------------------
     def clear_cache(self) -> None:
         """Forget measured heights (font or palette changed)."""
         self._size_cache.clear()
         self._fonts.clear()
+        self._pixmaps.clear()
+        self._height_cache.clear()
+        self._layout_cache.clear()
 
     def _fonts_for(self, font: QFont) -> _Fonts:
         key = font.key()
@@ -113,9 +111,26 @@ class PostDelegate(QStyledItemDelegate):
         }
 
     def _text_height(self, f: _Fonts, width: int, text: str) -> int:
+        """Height of wrapped text, cached: filler repeats itself and rows are re-measured often."""
         if not text:
             return 0
-        return _wrapped(text, f, width)[1]
+        key = (text, width, f.key)
+        h = self._height_cache.get(key)
+        if h is None:
+            if len(self._height_cache) > 50_000:
+                self._height_cache.clear()
+            h = self._height_cache[key] = _wrapped(text, f, width)[1]
+        return h
+
+    def _layout(self, text: str, f: _Fonts, width: int) -> tuple[QTextLayout, int]:
+        """A laid-out paragraph for painting, cached for the rows on screen and near it."""
+        key = (text, width, f.key)
+        hit = self._layout_cache.get(key)
+        if hit is None:
+            if len(self._layout_cache) > 600:
+                self._layout_cache.clear()
+            hit = self._layout_cache[key] = _wrapped(text, f, width)
+        return hit
 
     def _columns(self, width: int, depth: int, m: dict[str, int]) -> tuple[int, int, int]:
         """(card left, text left, text width) relative to the row's left edge."""
@@ -131,28 +146,29 @@ class PostDelegate(QStyledItemDelegate):
         width = option.rect.width()
         if width <= 0 and option.widget is not None:
             width = option.widget.viewport().width() if hasattr(option.widget, "viewport") else 400
-        key = (index.data(LayoutKeyRole), width, option.font.key())
+        row: FeedRow = index.data(RowRole)[0]
+        key = (row.post.id, row.revision, width, option.font.key())
         hit = self._size_cache.get(key)
         if hit is not None:
             return hit
         try:
-            size = QSize(width, self._height(option.font, width, index))
+            size = QSize(width, self._height(option.font, width, row))
         except Exception:
             log.exception("measuring a feed row failed")
             return QSize(width, 40)
         self._size_cache[key] = size
         return size
 
-    def _height(self, font: QFont, width: int, index: QModelIndex | QPersistentModelIndex) -> int:
+    def _height(self, font: QFont, width: int, row: FeedRow) -> int:
         f = self._fonts_for(font)
         m = self._metrics(f)
-        depth = int(index.data(DepthRole) or 0)
+        depth = row.depth
         _, _, text_w = self._columns(width, depth, m)
         h = m["pad"] + f.bold_fm.height() + 2
-        if index.data(ReplyToHandleRole):
+        if row.reply_to_handle:
             h += f.small_fm.height()
-        h += m["gap"] + self._text_height(f, text_w, index.data(TextRole) or "")
-        for action in index.data(ActionsRole) or ():
+        h += m["gap"] + self._text_height(f, text_w, row.post.text)
+        for action in row.actions:
             h += m["gap"] * 2 + max(m["mini_avatar"], f.small_fm.height())
             body = _action_body(action)
             if body:
@@ -171,27 +187,69 @@ class PostDelegate(QStyledItemDelegate):
         # An exception escaping a C++ virtual takes the whole app down: contain it, log it.
         painter.save()
         try:
-            self._paint(painter, option, index)
+            self._paint_cached(painter, option, index)
         except Exception:
             log.exception("painting a feed row failed")
         finally:
             painter.restore()
 
-    def _paint(
+    def _paint_cached(
         self,
         painter: QPainter,
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        """Rows are rendered once into a pixmap and reused while nothing about them changes:
+        scrolling then mostly copies pixmaps (every row crosses the viewport several times)."""
+        row: FeedRow
+        row, now = index.data(RowRole)
+        rect: QRect = option.rect
+        dpr = painter.device().devicePixelRatioF()
+        key = (
+            row.post.id,
+            row.revision,
+            row.state,
+            _marker_text(row.state, row.waiting),
+            relative_time(now - row.post.at),
+            rect.width(),
+            rect.height(),
+            bool(option.state & QStyle.StateFlag.State_Selected),
+            bool(option.state & QStyle.StateFlag.State_HasFocus),
+            colours().high_contrast,
+            option.font.key(),
+            dpr,
+        )
+        pm = self._pixmaps.get(key)
+        if pm is None:
+            pm = QPixmap(max(1, round(rect.width() * dpr)), max(1, round(rect.height() * dpr)))
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(Qt.GlobalColor.transparent)
+            local = QStyleOptionViewItem(option)
+            local.rect = QRect(0, 0, rect.width(), rect.height())
+            p = QPainter(pm)
+            try:
+                self._paint(p, local, row, now)
+            finally:
+                p.end()
+            self._pixmaps[key] = pm
+            if len(self._pixmaps) > _PIXMAP_CACHE_ROWS:
+                self._pixmaps.popitem(last=False)
+        else:
+            self._pixmaps.move_to_end(key)
+        painter.drawPixmap(rect.topLeft(), pm)
+
+    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, row: FeedRow, now: Any) -> None:
+        post = row.post
+        author = post.author
         f = self._fonts_for(option.font)
         m = self._metrics(f)
         c = colours()
         pal = option.palette
         rect: QRect = option.rect
-        depth = int(index.data(DepthRole) or 0)
+        depth = row.depth
         card_left, text_left, text_w = self._columns(rect.width(), depth, m)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        state = index.data(StateRole) or ""
+        state = row.state
 
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -230,8 +288,8 @@ class PostDelegate(QStyledItemDelegate):
 
         # avatar
         av = m["child_avatar"] if depth else m["avatar"]
-        name = index.data(AuthorNameRole) or ""
-        handle = index.data(HandleRole) or ""
+        name = author.name
+        handle = author.handle if author.handle.startswith("@") else "@" + author.handle
         painter.drawPixmap(
             rect.left() + card_left + m["pad"] + m["gap"],
             rect.top() + m["margin"] + m["pad"],
@@ -239,7 +297,7 @@ class PostDelegate(QStyledItemDelegate):
                 name,
                 handle,
                 av,
-                image=index.data(AvatarRole),
+                image=author.avatar,
                 dpr=painter.device().devicePixelRatioF(),
             ),
         )
@@ -251,7 +309,7 @@ class PostDelegate(QStyledItemDelegate):
         right = x + text_w
 
         # state marker at the right of the header
-        marker = _marker_text(state, index.data(WaitingRole))
+        marker = _marker_text(state, row.waiting)
         if marker:
             mw = f.small_fm.horizontalAdvance(marker) + m["gap"] * 2
             mrect = QRect(right - mw, y, mw, f.bold_fm.height())
@@ -281,7 +339,7 @@ class PostDelegate(QStyledItemDelegate):
         )
         hx = x + name_w + m["gap"]
         painter.setFont(f.small)
-        if index.data(VerifiedRole):
+        if author.verified:
             tick = "✓"
             painter.setPen(c.info)
             painter.drawText(
@@ -290,7 +348,7 @@ class PostDelegate(QStyledItemDelegate):
                 tick,
             )
             hx += f.small_fm.horizontalAdvance(tick) + m["gap"]
-        badge = kind_label(index.data(KindRole) or "")
+        badge = kind_label(str(getattr(author.kind, "value", author.kind)))
         if badge:
             bw = f.small_fm.horizontalAdvance(badge) + m["gap"] * 2
             if hx + bw < right:
@@ -301,7 +359,7 @@ class PostDelegate(QStyledItemDelegate):
                 painter.setPen(c.badge_text)
                 painter.drawText(brect, int(Qt.AlignmentFlag.AlignCenter), badge)
                 hx += bw + m["gap"]
-        rest = f"{handle} · {index.data(RelativeTimeRole) or ''}"
+        rest = f"{handle} · {relative_time(now - post.at)}"
         painter.setPen(muted)
         painter.drawText(
             QRect(hx, y, max(0, right - hx), f.bold_fm.height()),
@@ -310,7 +368,7 @@ class PostDelegate(QStyledItemDelegate):
         )
         y += f.bold_fm.height() + 2
 
-        reply_to = index.data(ReplyToHandleRole)
+        reply_to = row.reply_to_handle
         if reply_to:
             painter.drawText(
                 QRect(x, y, text_w, f.small_fm.height()), int(_TOP_LEFT), f"Replying to {reply_to}"
@@ -319,16 +377,16 @@ class PostDelegate(QStyledItemDelegate):
 
         # body: plain text only
         y += m["gap"]
-        text = index.data(TextRole) or ""
+        text = post.text
         painter.setFont(f.body)
         painter.setPen(text_pen)
-        layout, th = _wrapped(text, f, text_w)
+        layout, th = self._layout(text, f, text_w)
         layout.draw(painter, QPointF(x, y))
         y += th
 
         # the learner's own actions, as a thread under the post
         acc_name, acc_handle, acc_avatar = self._account
-        for action in index.data(ActionsRole) or ():
+        for action in row.actions:
             y += m["gap"] * 2
             body = _action_body(action)
             inner_x = x + m["gap"] * 3
@@ -365,7 +423,7 @@ class PostDelegate(QStyledItemDelegate):
             if body:
                 y += 2
                 painter.setFont(f.body)
-                blayout, bh = _wrapped(body, f, inner_w)
+                blayout, bh = self._layout(body, f, inner_w)
                 blayout.draw(painter, QPointF(inner_x, y))
                 y += bh
 

@@ -44,6 +44,7 @@ AvatarRole = PostRole + 13  # asset file name or None
 ReplyToHandleRole = PostRole + 14  # microblog: "Replying to @x"
 RelativeTimeRole = PostRole + 15  # "12 min ago" on the simulated clock
 LayoutKeyRole = PostRole + 16  # changes whenever the row's height may change
+RowRole = PostRole + 17  # (FeedRow, now): everything the delegate paints, in one call
 
 ROLE_NAMES: dict[int, bytes] = {
     PostRole: b"post",
@@ -63,6 +64,7 @@ ROLE_NAMES: dict[int, bytes] = {
     ReplyToHandleRole: b"replyToHandle",
     RelativeTimeRole: b"relativeTime",
     LayoutKeyRole: b"layoutKey",
+    RowRole: b"row",
 }
 
 OPEN_STATES = frozenset({"needs_answer", "overdue"})
@@ -121,6 +123,8 @@ class TimelineModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
+        if role == RowRole:  # the hot path: one call per painted row
+            return (row, self._now)
         post = row.post
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{post.author.name} ({_handle(post.author.handle)}): {post.text}"

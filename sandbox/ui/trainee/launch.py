@@ -6,6 +6,7 @@ window, so the GUI runs these functions through ``run_op`` and only builds widge
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -38,6 +39,39 @@ def scorer_for(scenario: Scenario, path: Path) -> Any:
     return default_scorer().for_scenario(scenario, base_dir=path.parent)
 
 
+class LazyScorer:
+    """The scenario's scorer, built on first use (on a worker thread, never the GUI's).
+
+    Loading the rule pack and the sentiment lexicon takes about half a second; the timeline can
+    be on screen before that. Thread-safe: the first caller builds, others wait for it.
+    """
+
+    def __init__(self, scenario: Scenario, path: Path) -> None:
+        self._args = (scenario, path)
+        self._lock = threading.Lock()
+        self._scorer: Any = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._scorer is None:
+                self._scorer = scorer_for(*self._args)
+            return self._scorer
+
+    @property
+    def ready(self) -> bool:
+        return self._scorer is not None
+
+    def score(self, reply_text: str, context: Any) -> Any:
+        return self.get().score(reply_text, context)
+
+    def score_missed(self, context: Any) -> Any:
+        return self.get().score_missed(context)
+
+    @property
+    def weights(self) -> Any:
+        return self.get().weights
+
+
 def prepare_new(
     db: Any, profile_id: str | None, path: Path, mode: str, seed: int | None = None
 ) -> PreparedAttempt:
@@ -49,7 +83,7 @@ def prepare_new(
     scenario = load_scenario(path)
     seed = scenario.filler.seed if seed is None else seed
     engine = TimelineEngine(scenario, seed=seed)
-    scorer = scorer_for(scenario, path)
+    scorer = LazyScorer(scenario, path)
     attempt_id = None
     if db is not None and profile_id is not None:
         from sandbox.store import crud

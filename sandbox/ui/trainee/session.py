@@ -169,6 +169,12 @@ class TrainingSession(QObject):
         self._release()
         self.resume()
 
+    def warm_up(self) -> None:
+        """Build a lazily built scorer now, in the background, before the learner needs it."""
+        get = getattr(self.scorer, "get", None)
+        if get is not None and not getattr(self.scorer, "ready", True):
+            run_op(get, on_success=lambda _s: None, on_failure=lambda exc: log.warning("scorer: %r", exc))
+
     def resume(self) -> None:
         if self._finished:
             return
@@ -477,9 +483,9 @@ def _family(name: str) -> Any:
 
 def _missed_scorer(scorer: Any) -> Callable[[Any], Any]:
     """The scorer's "no answer" card (module function or method, whichever exists)."""
-    fn = getattr(scorer, "score_missed", None)
+    fn: Callable[[Any], Any] | None = getattr(scorer, "score_missed", None)
     if fn is not None:
-        return fn  # type: ignore[no-any-return]
-    from sandbox.scoring import engine as scoring_engine
+        return fn
+    from sandbox.scoring.engine import score_missed
 
-    return scoring_engine.score_missed  # type: ignore[attr-defined, no-any-return]
+    return score_missed

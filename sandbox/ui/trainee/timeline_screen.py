@@ -211,6 +211,7 @@ class TimelineScreen(QWidget):
             s.start()
         else:
             self._on_clock()
+        QTimer.singleShot(0, s.warm_up)  # after the first paint
 
     # --- shortcuts ---------------------------------------------------------------------
     def _install_shortcuts(self) -> None:
@@ -346,7 +347,7 @@ class TimelineScreen(QWidget):
             return
         if anchor is not None and anchor.isValid():
             view.doItemsLayout()
-            delta = view.visualRect(QModelIndex(anchor)).top() - offset
+            delta = view.visualRect(self.proxy.index(anchor.row(), 0)).top() - offset
             if delta:
                 bar.setValue(bar.value() + delta)
         if not first_load:
