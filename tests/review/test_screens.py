@@ -197,3 +197,29 @@ def test_workshop_view_hides_names(qtbot: Any, demo: tuple[Any, Any]) -> None:
     qtbot.waitUntil(lambda: view.replies[0].label.startswith("Trainee "), timeout=20_000)
     assert not ({r.label for r in view.replies} & names)
     assert len(view.cards()) >= len(view.replies)
+
+
+def test_main_window_sends_trainer_to_review_home(
+    qtbot: Any, demo: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sandbox.ui.main_window import MainWindow
+    from sandbox.ui.review import login
+    from sandbox.ui.review.home import ReviewHome
+
+    db, summary = demo
+    with db.session() as s:
+        trainer = crud.get_profile(s, profile_id=summary.trainer_id)
+    asked: list[str] = []
+
+    def fake_ask(parent: Any, database: Any, profile: Any) -> bool:
+        asked.append(profile.name)
+        return len(asked) > 1  # wrong the first time, right the second
+
+    monkeypatch.setattr(login, "ask_passphrase", fake_ask)
+    window = MainWindow(db)
+    qtbot.add_widget(window)
+    window.sign_in(trainer)
+    assert window.current_profile is None  # a wrong passphrase keeps them out
+    window.sign_in(trainer)
+    assert asked == [trainer.name, trainer.name]
+    assert isinstance(window.current_screen(), ReviewHome)
