@@ -288,7 +288,8 @@ def test_csv_export_is_utf8_with_bom_and_formula_safe(source, tmp_path):
         assert tx.write_actions_csv(s, attempt_ids=attempt_ids, path=out) == 4
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig", newline="")))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert len(rows) == 4
     first = rows[0]
     assert first["person"] == "Ann Ó'Brien"
