@@ -339,8 +339,11 @@ def first_reply_times(
         .group_by(A.id, R.post_id)
     )
     minutes: dict[str, list[float]] = {}
-    for pid, m in session.execute(stmt):
-        minutes.setdefault(pid, []).append(float(m))
+    for pid, m in session.execute(stmt).all():  # fetchall: far cheaper than row by row
+        bucket = minutes.get(pid)
+        if bucket is None:
+            minutes[pid] = bucket = []
+        bucket.append(m)
     if not minutes:
         return []
     names = {
