@@ -251,40 +251,61 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
 
 def _upgrade(db: Database, target: str) -> None:
     """Bring the schema to ``target``, refusing a newer database, under a migration lock."""
-    from alembic import command
 
     known = _known_revisions()
     with db.engine.connect() as conn:
-        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-            current = _current_revision(conn)
-            if current is not None and current not in known:
-                raise DatabaseTooNew(
-                    "This database was created by a newer version of Reply Sandbox "
-                    f"(schema {current}); please update the app before opening it."
-                )
-            db.revision = current
-            if current == target:
-                return
-            path = db.sqlite_path
-            if current is not None and path is not None and path.exists():
-                # The backup reads through its own connection; our IMMEDIATE lock still
-                # allows readers in WAL mode, so the copy is consistent.
-                db.backup_path = _backup_sqlite(path, current)
-            cfg = _alembic_config()
-            cfg.attributes["connection"] = conn
-            try:
-                command.upgrade(cfg, target)
-            except DBAPIError:
-                raise
-            except Exception as exc:
+        raw = conn.connection.dbapi_connection if db.is_sqlite else None
+        if raw is not None:
+            # SQLite rebuilds a table to alter it (batch mode); with foreign keys on, dropping
+            # the old parent table would cascade-delete its children. Off for the migration
+            # (it cannot change inside a transaction), then checked before committing.
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            _upgrade_locked(db, conn.execution_options(sqlite_begin="IMMEDIATE"), known, target)
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _upgrade_locked(db: Database, conn: Connection, known: set[str], target: str) -> None:
+    from alembic import command
+
+    with conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        current = _current_revision(conn)
+        if current is not None and current not in known:
+            raise DatabaseTooNew(
+                "This database was created by a newer version of Reply Sandbox "
+                f"(schema {current}); please update the app before opening it."
+            )
+        db.revision = current
+        if current == target:
+            return
+        path = db.sqlite_path
+        if current is not None and path is not None and path.exists():
+            # The backup reads through its own connection; our IMMEDIATE lock still allows
+            # readers in WAL mode, so the copy is consistent.
+            db.backup_path = _backup_sqlite(path, current)
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        backup_note = f" (a backup is at {db.backup_path})" if db.backup_path else ""
+        try:
+            command.upgrade(cfg, target)
+        except DBAPIError:
+            raise
+        except Exception as exc:
+            raise DatabaseMigrationFailed(
+                f"Updating the database to schema {target} failed: {exc}{backup_note}"
+            ) from exc
+        if db.is_sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
                 raise DatabaseMigrationFailed(
-                    f"Updating the database to schema {target} failed: {exc}"
-                    + (f" (a backup is at {db.backup_path})" if db.backup_path else "")
-                ) from exc
-            db.revision = _current_revision(conn)
+                    f"Updating the database to schema {target} would break "
+                    f"{len(broken)} links between records; nothing was changed{backup_note}."
+                )
+        db.revision = _current_revision(conn)
 
 
 def open_database(url: str | None = None, *, revision: str = "head") -> Database:

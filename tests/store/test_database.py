@@ -163,3 +163,51 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path):
     path.write_bytes(b"this is a shopping list, not a database" * 100)
     with pytest.raises(DatabaseCorrupt, match="not a Reply Sandbox database"):
         open_database(f"sqlite:///{path}")
+
+
+REBUILD_REVISION = '''"""Test-only: rebuild the parent table the way SQLite batch mode does for most changes."""
+
+from alembic import op
+
+revision = "9000"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("attempt", recreate="always") as batch_op:
+        batch_op.alter_column("scenario_title", existing_type=None, comment=None)
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_a_migration_that_rebuilds_a_parent_table_keeps_its_children(
+    sqlite_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """SQLite rebuilds tables to alter them; with foreign keys on, dropping the old parent
+    would cascade-delete every action. The upgrade must keep them."""
+    import shutil
+
+    from sandbox.store import db as db_module
+
+    with open_database(sqlite_database_url) as db, db.session() as s:
+        p = crud.create_profile(s, name="Ann")
+        a = crud.start_attempt(s, profile_id=p.id, scenario_id="s")
+        crud.record_action(s, attempt_id=a.id, post_id="p1", kind="reply", text="kept")
+    migrations = tmp_path / "migrations"
+    shutil.copytree(db_module.MIGRATIONS_DIR, migrations)
+    (migrations / "versions" / "rev9000_rebuild.py").write_text(
+        REBUILD_REVISION.replace("{head}", head_revision()), encoding="utf-8"
+    )
+    monkeypatch.setattr(db_module, "MIGRATIONS_DIR", migrations)
+    with open_database(sqlite_database_url) as db:
+        assert db.revision == "9000"
+        with db.session() as s:
+            assert [x.text for x in crud.list_actions(s, attempt_id=a.id)] == ["kept"]
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
