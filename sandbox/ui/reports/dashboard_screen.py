@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +38,7 @@ from sandbox.reports.charts import draw_dashboard_charts
 from sandbox.reports.dashboard import DashboardData, refresh_dashboard
 from sandbox.reports.framework import Framework
 from sandbox.reports.queries import LONDON, ReportFilter, filter_options
+from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
 from sandbox.ui.reports.pdf import format_minutes
 
@@ -70,6 +71,19 @@ class _Figure(QFrame):
     def set(self, value: str, detail: str = "") -> None:
         self.value.setText(value)
         self.setToolTip(detail)
+
+
+_SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Item(QTableWidgetItem):
+    """Sorts by its sort key when it has one (dates shown as "21 Nov 2026")."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(_SORT_ROLE), other.data(_SORT_ROLE)
+        if mine is not None and theirs is not None:
+            return bool(mine < theirs)
+        return super().__lt__(other)
 
 
 class _Table(QTableWidget):
@@ -185,7 +199,7 @@ class DashboardScreen(QWidget):
 
         self.figure = Figure(figsize=(9, 2.6), dpi=96)
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(220)
+        self.canvas.setMinimumHeight(200)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setAccessibleName("Scores per family per week")
 
@@ -211,26 +225,23 @@ class DashboardScreen(QWidget):
         self.people.doubleClicked.connect(self._person_activated)
         self.people.setToolTip("Double-click a person to open their passport")
 
-        lower = QGridLayout()
-        risk_title = QLabel("<b>Most frequent risk findings</b>")
-        people_title = QLabel("<b>Progress by person</b>")
-        lower.addWidget(risk_title, 0, 0)
-        lower.addWidget(people_title, 0, 1)
-        lower.addWidget(self.risks, 1, 0)
-        lower.addWidget(self.people, 1, 1)
-        lower.setColumnStretch(0, 2)
-        lower.setColumnStretch(1, 3)
+        # Full-width tables in tabs: the examples of risk findings need the width to be read.
+        self.tables = QTabWidget()
+        self.tables.setDocumentMode(True)
+        self.tables.addTab(self.people, "Progress by person")
+        self.tables.addTab(self.risks, "Most frequent risk findings")
 
         body = QWidget()
         col = QVBoxLayout(body)
+        col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(figures)
         col.addWidget(self.canvas, 3)
-        col.addLayout(lower, 4)
+        col.addWidget(self.tables, 4)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
-        body.setMinimumHeight(560)
+        body.setMinimumHeight(520)
 
         outer = QVBoxLayout(self)
         outer.addLayout(filters)
@@ -268,7 +279,11 @@ class DashboardScreen(QWidget):
             with db.session() as session:
                 return filter_options(session)
 
-        run_op(work, on_success=self._options_loaded, on_failure=self._failed)
+        run_op(
+            work,
+            on_success=if_alive(self, self._options_loaded),
+            on_failure=if_alive(self, self._failed),
+        )
 
     def _options_loaded(self, result: tuple[list[str], list[tuple[str, str]]]) -> None:
         teams, scenarios = result
@@ -301,7 +316,7 @@ class DashboardScreen(QWidget):
             if generation == self._generation:
                 self.show_data(data)
 
-        run_op(work, on_success=done, on_failure=self._failed)
+        run_op(work, on_success=if_alive(self, done), on_failure=if_alive(self, self._failed))
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("Could not load the figures: " + (str(exc) or exc.__class__.__name__))
@@ -328,6 +343,8 @@ class DashboardScreen(QWidget):
         self.canvas.draw_idle()
 
         self.risks.fill([[r.rule, r.count, r.people, _example(r)] for r in data.risks])
+        self.tables.setTabText(0, f"Progress by person ({len(data.people)})")
+        self.tables.setTabText(1, f"Most frequent risk findings ({len(data.risks)})")
         for column in (0, 1, 2):
             self.risks.resizeColumnToContents(column)
         self.risks.resizeRowsToContents()

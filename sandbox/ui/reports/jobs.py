@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from sandbox.reports.export import CancelToken, ExportCancelled
+from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op
 
 __all__ = ["ExportJob"]
@@ -50,8 +51,8 @@ class ExportJob(QObject):
         self.dialog.setValue(0)
         run_op(
             lambda: self._work(self.progressed.emit, self.token),
-            on_success=self._finished,
-            on_failure=self._failed,
+            on_success=if_alive(self, self._finished),
+            on_failure=if_alive(self, self._failed),
         )
 
     @Slot()

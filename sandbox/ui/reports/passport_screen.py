@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from sandbox.reports.dashboard import load_passports
 from sandbox.reports.framework import Framework
 from sandbox.reports.passport import CompetencyStatus, Passport
+from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
 
 __all__ = ["PassportScreen", "passport_html"]
@@ -167,7 +168,11 @@ class PassportScreen(QWidget):
             with db.session() as session:
                 return load_passports(session, framework, team=team)
 
-        run_op(work, on_success=self._loaded, on_failure=lambda exc: show_error(exc, self))
+        run_op(
+            work,
+            on_success=if_alive(self, self._loaded),
+            on_failure=if_alive(self, lambda exc: show_error(exc, self)),
+        )
 
     def _loaded(self, passports: list[Passport]) -> None:
         self.passports = passports

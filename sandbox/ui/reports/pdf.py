@@ -55,12 +55,18 @@ td.num, th.num { text-align: right; }
 
 
 def ensure_gui_app() -> QGuiApplication:
-    """A Qt application for fonts and painting; offscreen when there is no display (CLI)."""
+    """A Qt application for fonts and painting; offscreen when there is no display (CLI).
+
+    A full ``QApplication``, not only a ``QGuiApplication``, so that widgets can still be made
+    later in the same process (tests, the app).
+    """
     app = QGuiApplication.instance()
     if app is None:
+        from PySide6.QtWidgets import QApplication
+
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([])
+        app = QApplication([])
     return app  # type: ignore[return-value]
 
 
