@@ -130,6 +130,11 @@ def write_transaction(session: Session, work: Callable[[], T]) -> T:
                 raise
             time.sleep(delay * (1 + random.random()))
             delay = min(delay * 2, 0.5)
+        except BaseException:
+            # e.g. NotFound or a rejected import half-way: leave nothing pending that a later
+            # commit could pick up
+            session.rollback()
+            raise
 
 
 def _enum(value: str | None, enum: Any, what: str) -> str:

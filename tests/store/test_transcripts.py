@@ -297,3 +297,19 @@ def test_csv_export_is_utf8_with_bom_and_formula_safe(source, tmp_path):
     assert first["findings"] == "risk.politics.candidate"
     assert first["score_overall"] == "70" and first["elapsed_minutes"] == "7.5"
     assert rows[1]["escalated_to"] == "Housing" and rows[1]["score_overall"] == ""
+
+
+def test_rejected_import_leaves_nothing_behind(source, tmp_path):
+    """A clash found half-way through an import rolls the whole file back."""
+    profile_id, attempt_ids = populate(source)
+    path = export_all(source, profile_id, tmp_path / "ann.json")
+    with open_database(f"sqlite:///{tmp_path / 'trainer.db'}") as target, target.session() as s:
+        someone = crud.create_profile(s, name="Someone else")
+        s.add(Attempt(id=attempt_ids[1], profile_id=someone.id, scenario_id="other"))
+        s.commit()
+        with pytest.raises(tx.TranscriptRejected, match="conflicts with attempt"):
+            tx.import_transcript(s, path, KEY)
+        crud.audit(s, event="after")  # a later write must not commit a half import
+        assert crud.get_profile(s, profile_id=profile_id) is None
+        assert crud.get_attempt(s, attempt_id=attempt_ids[0]) is None
+        assert counts(target)["ActionRecord"] == 0
