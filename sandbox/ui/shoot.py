@@ -168,6 +168,11 @@ def render(
                             written.append(path)
                             progress(str(path))
                     finally:
+                        # let background ops that screens started deliver while they still exist
+                        from sandbox.ui.ops import wait_for_ops
+
+                        wait_for_ops(30_000)
+                        ctx.settle(100)
                         window._end_session()
                         window.close()
                         window.deleteLater()

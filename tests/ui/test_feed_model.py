@@ -64,13 +64,17 @@ def test_newest_first_and_no_duplicates(flood_path: Path) -> None:
     assert ats[0] == posts[-1].id and ats[-1] == posts[0].id
 
 
-def test_community_replies_sit_under_their_thread() -> None:
+@pytest.mark.parametrize("one_at_a_time", [True, False])
+def test_community_replies_sit_under_their_thread(one_at_a_time: bool) -> None:
     if not COMMUNITY.is_file():
         pytest.skip("community scenario missing")
     _, posts = _engine(COMMUNITY, 24 * 60)
     model = TimelineModel(threaded=True)
-    for p in posts:  # one at a time, as the clock releases them
-        model.add_posts([p])
+    if one_at_a_time:  # as the clock releases them
+        for p in posts:
+            model.add_posts([p])
+    else:  # all at once, as a resume or a skip does
+        model.add_posts(posts)
     children = [r for r in range(model.rowCount()) if model.index(r, 0).data(DepthRole) == 1]
     assert children, "the community scenario should have threaded comments"
     by_id = {p.id: p for p in posts}
@@ -79,6 +83,12 @@ def test_community_replies_sit_under_their_thread() -> None:
         # walk up to the thread's root row: the parent chain is above this row
         above = [model.index(i, 0).data(PostIdRole) for i in range(r)]
         assert post.in_reply_to in above
+    top = [
+        model.index(r, 0).data(PostIdRole)
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(DepthRole) == 0
+    ]
+    assert all(by_id[pid].in_reply_to is None or by_id[pid].in_reply_to not in by_id for pid in top)
 
 
 def test_filters_follow_state_changes(flood_path: Path, qtbot: Any) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -67,6 +67,32 @@ class ComposedAction:
     text: str = ""
     team: str | None = None
     note: str = ""
+
+
+class PlaceholderListView(QListView):
+    """A list that says what will appear in it while it is empty (never a blank panel)."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._placeholder = placeholder
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            p = QPainter(self.viewport())
+            p.setPen(colours().muted_text)
+            r = self.viewport().rect().adjusted(8, 8, -8, -8)
+            p.drawText(
+                r,
+                int(
+                    Qt.AlignmentFlag.AlignTop
+                    | Qt.AlignmentFlag.AlignLeft
+                    | Qt.TextFlag.TextWordWrap
+                ),
+                self._placeholder,
+            )
+            p.end()
 
 
 class ReplyEditor(QPlainTextEdit):
@@ -204,7 +230,9 @@ class Composer(QWidget):
         self.findings_title.setFont(scaled_font(self.font(), 1.0, bold=True))
         layout.addWidget(self.findings_title)
         self.findings_model = FindingsModel(self)
-        self.findings_view = QListView()
+        self.findings_view = PlaceholderListView(
+            "Start writing: coaching on risk, tone and what to cover appears here as you type."
+        )
         self.findings_view.setModel(self.findings_model)
         self.findings_view.setWordWrap(True)
         self.findings_view.setUniformItemSizes(False)

@@ -56,7 +56,15 @@ class _Fonts:
         base = QFont(base)  # own a copy: the option's font dies with the option
         bold = scaled_font(base, 1.0, bold=True)
         small = scaled_font(base, 0.9)
-        return cls(base, bold, small, QFontMetrics(base), QFontMetrics(bold), QFontMetrics(small), base.key())
+        return cls(
+            base,
+            bold,
+            small,
+            QFontMetrics(base),
+            QFontMetrics(bold),
+            QFontMetrics(small),
+            base.key(),
+        )
 
 
 class PostDelegate(QStyledItemDelegate):
@@ -238,7 +246,9 @@ class PostDelegate(QStyledItemDelegate):
             self._pixmaps.move_to_end(key)
         painter.drawPixmap(rect.topLeft(), pm)
 
-    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, row: FeedRow, now: Any) -> None:
+    def _paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, row: FeedRow, now: Any
+    ) -> None:
         post = row.post
         author = post.author
         f = self._fonts_for(option.font)
@@ -459,7 +469,9 @@ def _wrapped(text: str, f: _Fonts, width: int) -> tuple[QTextLayout, int]:
 
 def _marker_text(state: str, waiting: Any) -> str:
     if state == "needs_answer":
-        return f"Needs an answer · {duration_text(waiting)}" if waiting else "Needs an answer"
+        if waiting is None or waiting.total_seconds() < 60:
+            return "Needs an answer"
+        return f"Needs an answer · {duration_text(waiting)}"
     if state == "overdue":
         return f"Overdue · waiting {duration_text(waiting)}"
     if state == "handled":

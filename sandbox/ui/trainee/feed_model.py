@@ -11,7 +11,7 @@ under their thread in time order; on a microblog every post is its own row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -189,20 +189,25 @@ class TimelineModel(QAbstractListModel):
         if not fresh:
             return
         fresh.sort(key=lambda p: p.at)
-        top_level = [p for p in fresh if not self._is_child(p)]
-        children = [p for p in fresh if self._is_child(p)]
+        batch_ids = {p.id for p in fresh}
+        top_level = [p for p in fresh if not self._is_child(p, batch_ids)]
+        children = [p for p in fresh if self._is_child(p, batch_ids)]
         if top_level:
-            new_rows = [self._make_row(p, 0) for p in reversed(top_level)]
+            # made oldest first (a microblog reply finds its parent's handle), shown newest first
+            new_rows = [self._make_row(p, 0) for p in top_level][::-1]
             # every new top-level post is newer than any existing one: one block at the top
             self.beginInsertRows(QModelIndex(), 0, len(new_rows) - 1)
             self._rows[0:0] = new_rows
             self._row_of = None
             self.endInsertRows()
-        for p in children:
+        for p in children:  # in time order, so a reply's parent is always placed first
             self._insert_child(p)
 
-    def _is_child(self, post: Any) -> bool:
-        return self._threaded and bool(post.in_reply_to) and post.in_reply_to in self._by_id
+    def _is_child(self, post: Any, batch_ids: Collection[str] = ()) -> bool:
+        """On a community page, a reply to a post already shown (or arriving with it)."""
+        if not (self._threaded and post.in_reply_to):
+            return False
+        return post.in_reply_to in self._by_id or post.in_reply_to in batch_ids
 
     def _make_row(self, post: Any, depth: int) -> FeedRow:
         reply_to = None

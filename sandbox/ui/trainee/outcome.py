@@ -3,7 +3,8 @@
 Computed from the timeline engine's recorded actions (each carrying the score card it was given
 when sent) plus a "missed" card for every post that needed an answer and got none — silence is
 a failure, not a neutral outcome (guidance T8). The attempt's family score is the mean of its
-posts' family scores; the overall score weights the families with the scorer's weights.
+posts' family scores; the overall score is the mean of the posts' overall scores (each of which
+weights its families with the scorer's weights).
 """
 
 from __future__ import annotations
@@ -74,13 +75,6 @@ def _mean_scores(cards: Sequence[ScoreCard]) -> dict[Family, int | None]:
     return result
 
 
-def weighted_overall(scores: dict[Family, int | None], weights: dict[Family, float]) -> int:
-    total = sum(weights.get(f, 0.0) for f, s in scores.items() if s is not None)
-    if total <= 0:
-        return 0
-    return round(sum(weights.get(f, 0.0) * s for f, s in scores.items() if s is not None) / total)
-
-
 def build_outcome(
     engine: Any,
     now: timedelta,
@@ -121,7 +115,10 @@ def build_outcome(
         scores[family] = round(statistics.fmean(nums)) if nums else None
     if not weights:
         weights = {f: 0.25 for f in Family}
-    overall = weighted_overall(scores, weights) if all_cards else 0
+    # Overall: the mean of the posts' own overall scores, so each missed post counts as the
+    # failure it is (a family mean would let five silences hide behind one good reply).
+    post_overalls = [o.overall for o in all_cards if o.overall is not None]
+    overall = round(statistics.fmean(post_overalls)) if post_overalls else 0
     s = summary(times)
     praise = tuple(f for o in outcomes for f in o.findings if f.severity is Severity.praise)
     return AttemptOutcome(

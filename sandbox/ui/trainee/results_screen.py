@@ -90,7 +90,12 @@ def render_outcome(
         f'<span style="color:{_score_colour(outcome.overall)}">{outcome.overall}</span> / 100</b></p>'
     )
 
-    parts.append("<h2>Score card</h2><table cellspacing=0 cellpadding=4 border=0>")
+    parts.append(
+        "<h2>Score card</h2><p>Each family is the average over the posts you handled or missed. "
+        "Each post's score weights its families as shown; the overall score is the average of "
+        "the posts' scores, so a missed post counts as zero.</p>"
+        "<table cellspacing=0 cellpadding=4 border=0>"
+    )
     parts.append(
         "<tr><th align=left>Family</th><th align=right>Score</th><th align=left></th><th align=right>Weight</th></tr>"
     )
@@ -105,8 +110,8 @@ def render_outcome(
     parts.append("</table>")
 
     parts.append("<h2>Response times</h2>")
-    med = "–" if outcome.median_minutes is None else duration_text(outcome.median_minutes)
-    mean = "–" if outcome.mean_minutes is None else duration_text(outcome.mean_minutes)
+    med = _minutes(outcome.median_minutes)
+    mean = _minutes(outcome.mean_minutes)
     parts.append(
         f"<p>First reply: median <b>{med}</b>, average <b>{mean}</b> "
         f"across {outcome.answered} answered post{'s' if outcome.answered != 1 else ''} (office time). "
@@ -136,6 +141,12 @@ def render_outcome(
     return "".join(parts)
 
 
+def _minutes(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "under a minute" if value < 1 else duration_text(value)
+
+
 def _unique(findings: Sequence[Finding]) -> list[Finding]:
     seen: set[str] = set()
     out = []
@@ -159,7 +170,7 @@ def _post_section(i: int, po: PostOutcome) -> str:
         )
     if po.first_reply_minutes is not None:
         target = f" (target {duration_text(float(po.target_minutes))})" if po.target_minutes else ""
-        status.append(f"First reply after {duration_text(po.first_reply_minutes)}{target}.")
+        status.append(f"First reply after {_minutes(po.first_reply_minutes)}{target}.")
     if po.overall is not None:
         status.append(f'Score: <b style="color:{_score_colour(po.overall)}">{po.overall}</b>')
     out.append("<p>" + " ".join(status) + "</p>")

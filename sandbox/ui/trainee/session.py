@@ -173,7 +173,11 @@ class TrainingSession(QObject):
         """Build a lazily built scorer now, in the background, before the learner needs it."""
         get = getattr(self.scorer, "get", None)
         if get is not None and not getattr(self.scorer, "ready", True):
-            run_op(get, on_success=lambda _s: None, on_failure=lambda exc: log.warning("scorer: %r", exc))
+            run_op(
+                get,
+                on_success=lambda _s: None,
+                on_failure=lambda exc: log.warning("scorer: %r", exc),
+            )
 
     def resume(self) -> None:
         if self._finished:

@@ -69,9 +69,7 @@ def shots(ctx: ShotContext) -> Iterator[tuple[str, QWidget]]:
     # answer one post well (its model answer) so the feed shows the learner's own reply
     open_posts = _open_posts(screen)
     if open_posts:
-        first = next(
-            (p for p in reversed(open_posts) if p.expect and p.expect.model_answers), open_posts[0]
-        )
+        first = next((p for p in open_posts if p.expect and p.expect.model_answers), open_posts[0])
         screen.select_post(first.id)
         kind = first.expect.action[0] if first.expect else ActionKind.reply
         screen.composer.set_kind(
@@ -89,6 +87,7 @@ def shots(ctx: ShotContext) -> Iterator[tuple[str, QWidget]]:
     session.advance_by(timedelta(minutes=2))
     open_posts = _open_posts(screen)
     target = open_posts[0] if open_posts else None  # the newest: near the reply just sent
+    screen.show_newest()
     if target is not None:
         screen.select_post(target.id)
     screen.view.setFocus()
@@ -113,3 +112,24 @@ def shots(ctx: ShotContext) -> Iterator[tuple[str, QWidget]]:
     bar = results.browser.verticalScrollBar()
     bar.setValue(bar.maximum() // 3)
     yield "trainee-6-results-post-by-post", w
+
+    # the community-page look: cards, threaded comments, the learner's reply in its thread
+    community = ctx.scenarios_dir / "bins-flytipping.yaml"
+    if community.is_file():
+        ready.clear()
+        w.start_attempt(community, "assessment", on_ready=ready.append)
+        ctx.wait_until(lambda: bool(ready), what="the community scenario to open")
+        page: TimelineScreen = ready[0]
+        page.session.pause()
+        page.session.advance_by(timedelta(minutes=40))
+        ctx.settle()
+        threaded = [
+            page.model.post_at(r)
+            for r in range(page.model.rowCount())
+            if page.model.post_at(r).in_reply_to
+        ]
+        if threaded:
+            page.select_post(threaded[0].id)
+            page.composer.set_kind(ActionKind.reply)
+            page.composer.editor.setPlainText("Thanks for letting us know. We will look into it.")
+        yield "trainee-7-community-assessment", w
