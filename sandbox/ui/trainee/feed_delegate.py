@@ -84,7 +84,7 @@ class PostDelegate(QStyledItemDelegate):
         self._team_names = dict(team_names or {})
         self._threaded = threaded
         self._account = (account_name, account_handle, account_avatar)
-        self._size_cache: dict[tuple[Any, int, str], QSize] = {}
+        self._size_cache: dict[tuple[Any, ...], QSize] = {}
         self._fonts: dict[str, _Fonts] = {}
         self._height_cache: dict[tuple[str, int, str], int] = {}
         self._pixmaps: OrderedDict[tuple[Any, ...], QPixmap] = OrderedDict()
