@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sandbox import paths
 from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
 from sandbox.ui.theme import heading
@@ -41,7 +43,8 @@ class SignInScreen(QWidget):
         page = QVBoxLayout(self)
         page.setContentsMargins(24, 16, 24, 16)
         centre = QHBoxLayout()
-        page.addLayout(centre, 1)
+        page.addStretch(1)
+        page.addLayout(centre, 4)
         body = QWidget()
         body.setMaximumWidth(self.fontMetrics().averageCharWidth() * 120)
         centre.addStretch(1)
@@ -50,9 +53,18 @@ class SignInScreen(QWidget):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 0, 0)
 
+        title_row = QHBoxLayout()
+        icon_path = paths.ASSETS_DIR / "icon.svg"
+        if icon_path.is_file():
+            icon = QLabel()
+            size = self.fontMetrics().height() * 3
+            icon.setPixmap(QIcon(str(icon_path)).pixmap(size, size))
+            icon.setAccessibleName("Reply Sandbox logo")
+            title_row.addWidget(icon)
         title = QLabel("Reply Sandbox")
         heading(title, 1.8)
-        outer.addWidget(title)
+        title_row.addWidget(title, 1)
+        outer.addLayout(title_row)
         intro = QLabel(
             "Practise answering the public on social media, safely. Everything stays on this "
             "computer: nothing you write is ever posted anywhere."
