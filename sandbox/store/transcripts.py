@@ -460,7 +460,8 @@ def read_transcript(path: Path | str, key: bytes) -> dict[str, Any]:
             raise TranscriptRejected(
                 src,
                 f"was signed with a different organisation key ({theirs}; this machine uses "
-                f"{ours}). Import your trainer's key with 'sandbox key --import'.",
+                f"{ours}). Both machines need the same key: 'sandbox key --export' on the "
+                "trainer's machine, 'sandbox key --import' on the trainee's.",
             )
         raise TranscriptRejected(
             src, "has been altered since it was exported (its signature does not match)."
