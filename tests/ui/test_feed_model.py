@@ -131,3 +131,19 @@ def test_text_role_is_the_untrusted_text_unchanged(flood_path: Path) -> None:
     from PySide6.QtCore import Qt
 
     assert "<b>hi</b>" in idx.data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_time_turns_waiting_posts_overdue_lazily(flood_path: Path) -> None:
+    session = make_session(flood_path)
+    session.advance_by(timedelta(minutes=5))
+    model = TimelineModel()
+    model.set_status_source(session.status)
+    model.add_posts(session.engine.released)
+    model.set_now(session.clock.elapsed)
+    states = {model.index(r, 0).data(StateRole) for r in range(model.rowCount())}
+    assert "needs_answer" in states and "overdue" not in states
+    session.advance_by(timedelta(hours=1))
+    model.set_now(session.clock.elapsed)  # no signal storm: rows refresh when looked at
+    states = {model.index(r, 0).data(StateRole) for r in range(model.rowCount())}
+    assert "overdue" in states
+    session.close()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from sandbox.ui.avatars import avatar
 from sandbox.ui.theme import colours, scaled_font
-from sandbox.ui.trainee.feed_model import FeedRow, RowRole
+from sandbox.ui.trainee.feed_model import FeedRow, MeasureRole, RowRole
 from sandbox.ui.trainee.formatting import action_label, duration_text, kind_label, relative_time
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class PostDelegate(QStyledItemDelegate):
         width = option.rect.width()
         if width <= 0 and option.widget is not None:
             width = option.widget.viewport().width() if hasattr(option.widget, "viewport") else 400
-        row: FeedRow = index.data(RowRole)[0]
+        row: FeedRow = index.data(MeasureRole)
         key = (row.post.id, row.revision, width, option.font.key())
         hit = self._size_cache.get(key)
         if hit is not None:

@@ -45,6 +45,7 @@ ReplyToHandleRole = PostRole + 14  # microblog: "Replying to @x"
 RelativeTimeRole = PostRole + 15  # "12 min ago" on the simulated clock
 LayoutKeyRole = PostRole + 16  # changes whenever the row's height may change
 RowRole = PostRole + 17  # (FeedRow, now): everything the delegate paints, in one call
+MeasureRole = PostRole + 18  # the FeedRow as it is (for measuring: no state refresh)
 
 ROLE_NAMES: dict[int, bytes] = {
     PostRole: b"post",
@@ -65,6 +66,7 @@ ROLE_NAMES: dict[int, bytes] = {
     RelativeTimeRole: b"relativeTime",
     LayoutKeyRole: b"layoutKey",
     RowRole: b"row",
+    MeasureRole: b"measure",
 }
 
 OPEN_STATES = frozenset({"needs_answer", "overdue"})
@@ -84,6 +86,7 @@ class FeedRow:
     waiting: timedelta | None = None
     actions: tuple[Any, ...] = ()
     revision: int = 0
+    stamp: int = -1  # simulated minute of the last state refresh
     reply_to_handle: str | None = None
     children: list[str] = field(default_factory=list)
 
@@ -100,6 +103,7 @@ class TimelineModel(QAbstractListModel):
         self._now = timedelta(0)
         self._status: StatusFn | None = None
         self._open: set[str] = set()  # ids of posts still needing an answer
+        self._stamp = 0  # the simulated minute rows were last refreshed for
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -123,6 +127,10 @@ class TimelineModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
+        if role == MeasureRole:  # the hottest path: every row, on every relayout
+            return row
+        if row.stamp != self._stamp and row.state in OPEN_STATES:
+            self._refresh_row_state(row)  # lazily, for rows someone looks at
         if role == RowRole:  # the hot path: one call per painted row
             return (row, self._now)
         post = row.post
@@ -176,8 +184,14 @@ class TimelineModel(QAbstractListModel):
         self._status = status
 
     def set_now(self, now: timedelta) -> None:
-        """Move the model's idea of the simulated time (relative times, waiting times)."""
+        """Move the model's idea of the simulated time (relative times, waiting times).
+
+        Time alone only ever moves an open post from "needs an answer" to "overdue" and makes
+        it wait longer, both shown to the minute; so rows refresh lazily, once per simulated
+        minute, when they are painted or asked about — never all 10,000 on every tick.
+        """
         self._now = now
+        self._stamp = int(now.total_seconds() // 60)
 
     @property
     def now(self) -> timedelta:
@@ -267,6 +281,7 @@ class TimelineModel(QAbstractListModel):
         if self._status is None:
             return False
         state, waiting = self._status(row.post.id)
+        row.stamp = self._stamp
         state_s = _value(state)
         # waiting time only matters to the eye at the minute: ignore sub-minute changes
         changed = state_s != row.state or (
@@ -278,18 +293,6 @@ class TimelineModel(QAbstractListModel):
         else:
             self._open.discard(row.post.id)
         return changed
-
-    def refresh_states(self) -> None:
-        """Recompute the states of open posts (cheap: only posts still waiting can change with
-        time; an action changes its own post through :meth:`set_actions`)."""
-        changed: list[int] = []
-        for post_id in list(self._open):
-            row = self._by_id[post_id]
-            if self._refresh_row_state(row):
-                changed.append(self.row_of(post_id))
-        for r in sorted(changed):
-            idx = self.index(r, 0)
-            self.dataChanged.emit(idx, idx, [StateRole, WaitingRole])
 
     def open_count(self) -> int:
         return len(self._open)

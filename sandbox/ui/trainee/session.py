@@ -249,8 +249,12 @@ class TrainingSession(QObject):
 
     # --- state queries for the model ----------------------------------------------------
     def status(self, post_id: str) -> tuple[Any, timedelta | None]:
+        """(state, waiting time) of a post now; one engine query (this runs for every open post)."""
         now = self.clock.elapsed
-        return self.engine.state(post_id, now), self.engine.waiting_time(post_id, now)
+        state = self.engine.state(post_id, now)
+        if str(getattr(state, "value", state)) in ("needs_answer", "overdue"):
+            return state, max(timedelta(0), now - self.engine.post(post_id).at)
+        return state, None
 
     # --- live coaching ------------------------------------------------------------------
     def request_findings(self, post_id: str, text: str, kind: ActionKind, team: str | None) -> None:

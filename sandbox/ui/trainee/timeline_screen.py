@@ -422,8 +422,7 @@ class TimelineScreen(QWidget):
             paused=s.clock.paused,
             speed=s.speed_step,
         )
-        self.model.set_now(s.clock.elapsed)
-        self.model.refresh_states()
+        self.model.set_now(s.clock.elapsed)  # visible rows refresh as they repaint
         open_n = self.model.open_count()
         self.filter_buttons[FeedFilter.needs_answer].setText(f"Needs an answer ({open_n})")
         self.view.viewport().update()
@@ -478,7 +477,6 @@ class TimelineScreen(QWidget):
 
     def _on_action_recorded(self, action: Any) -> None:
         self.model.set_actions(action.post_id, self.session.engine.actions_for(action.post_id))
-        self.model.refresh_states()
         post = self.composer.post
         if post is not None and post.id == action.post_id:
             self.composer.set_history(self._history(post))
