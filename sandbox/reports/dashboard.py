@@ -6,9 +6,10 @@ computed once here (Qt-free, testable) and only drawn differently.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,10 +19,9 @@ from sqlalchemy.orm import Session
 from sandbox.reports import queries as q
 from sandbox.reports.framework import Framework
 from sandbox.reports.passport import (
-    CompetencyStatus,
     Passport,
-    evaluate_competency,
     evaluate_passport,
+    is_earned,
 )
 from sandbox.reports.queries import FAMILIES, ReportFilter, RiskFinding
 from sandbox.store.models import utcnow
@@ -30,6 +30,7 @@ __all__ = [
     "DashboardData",
     "PersonProgress",
     "WeekScores",
+    "clear_dashboard_cache",
     "load_dashboard",
     "load_passports",
     "refresh_dashboard",
@@ -140,10 +141,7 @@ def earned_counts(session: Session, framework: Framework, profile_ids: list[str]
     for f in facts:
         by_person[f.profile_id].append(f)
     return {
-        pid: sum(
-            evaluate_competency(c, items).status is CompetencyStatus.earned
-            for c in framework.competencies
-        )
+        pid: sum(is_earned(c, items) for c in framework.competencies)
         for pid, items in by_person.items()
     }
 
@@ -215,16 +213,44 @@ def load_dashboard(
     return _assemble(flt, framework, results, timings)
 
 
+_CACHE: OrderedDict[tuple[Any, ...], DashboardData] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 16
+
+
+def clear_dashboard_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def refresh_dashboard(
-    db: Any, flt: ReportFilter | None = None, *, framework: Framework | None = None
+    db: Any,
+    flt: ReportFilter | None = None,
+    *,
+    framework: Framework | None = None,
+    use_cache: bool = True,
 ) -> DashboardData:
     """Like :func:`load_dashboard`, but on two connections at once (what the screen uses).
 
-    ``db`` is an open :class:`sandbox.store.db.Database`.
+    ``db`` is an open :class:`sandbox.store.db.Database`. Results are kept per filter while
+    :func:`~sandbox.reports.queries.data_fingerprint` says nothing has changed, so pressing
+    Refresh, or going back to an earlier filter, costs one small query.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     flt = flt or ReportFilter()
+    key: tuple[Any, ...] | None = None
+    if use_cache:
+        t0 = time.perf_counter()
+        with db.session() as session:
+            key = (db.url, flt, framework, q.data_fingerprint(session))
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None:
+                _CACHE.move_to_end(key)
+        if hit is not None:
+            checked = {"unchanged data (cached)": (time.perf_counter() - t0) * 1000}
+            return replace(hit, timings_ms=checked, generated_at=utcnow())
 
     def lane(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
         with db.session() as session:
@@ -236,7 +262,13 @@ def refresh_dashboard(
         more, more_timings = second.result()
     results.update(more)
     timings.update(more_timings)
-    return _assemble(flt, framework, results, timings)
+    data = _assemble(flt, framework, results, timings)
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = data
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return data
 
 
 def _assemble(

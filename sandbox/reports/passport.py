@@ -35,6 +35,7 @@ __all__ = [
     "effective_scores",
     "evaluate_competency",
     "evaluate_passport",
+    "is_earned",
 ]
 
 ASSESSMENT = "assessment"
@@ -240,6 +241,11 @@ def _evaluate(
         for s in competency.scenarios
     )
     return sum(c.passed for c in checks) >= competency.min_passed, checks
+
+
+def is_earned(competency: Competency, attempts: Iterable[AttemptFacts]) -> bool:
+    """Whether the competency is earned (cheaper than :func:`evaluate_competency`)."""
+    return _evaluate(competency, list(attempts), ignore_lowering=False)[0]
 
 
 def evaluate_competency(

@@ -15,7 +15,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Select, Table, and_, case, cast, func, literal_column, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from sandbox.reports.passport import AttemptFacts, FindingFact, OverrideFact
@@ -99,6 +112,36 @@ def apply_filter(stmt: Any, flt: ReportFilter) -> Any:
     if flt.team:
         conds.append(A.profile_id.in_(select(P.id).where(P.team == flt.team).scalar_subquery()))
     return stmt.where(and_(*conds)) if conds else stmt
+
+
+# --------------------------------------------------------------------------- freshness
+
+
+def data_fingerprint(session: Session) -> tuple[Any, ...]:
+    """A cheap summary that changes whenever a dashboard figure could change.
+
+    New replies and attempts change counts and latest times; finishing or abandoning an attempt
+    sets its end time; reviews, overrides, profile changes and imports are audited.
+    """
+    audit = table("audit_log", column("at"))
+    row = session.execute(
+        select(
+            select(func.count()).select_from(ACTION).scalar_subquery(),
+            select(func.max(R.wall_at)).scalar_subquery(),
+            select(func.count()).select_from(ATTEMPT).scalar_subquery(),
+            select(func.max(A.started_at)).scalar_subquery(),
+            select(func.max(A.ended_at)).scalar_subquery(),
+            select(func.count())
+            .select_from(ATTEMPT)
+            .where(A.status == "finished")
+            .scalar_subquery(),
+            select(func.count()).select_from(OVERRIDE).scalar_subquery(),
+            select(func.count()).select_from(PROFILE).scalar_subquery(),
+            select(func.count()).select_from(audit).scalar_subquery(),
+            select(func.max(audit.c.at)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(str(v) for v in row)
 
 
 # --------------------------------------------------------------------------- options
@@ -219,6 +262,9 @@ def first_reply_buckets(session: Session, flt: ReportFilter) -> list[tuple[str, 
     )
     firsts = apply_filter(firsts, flt).subquery("firsts")
     if session.get_bind().dialect.name == "postgresql":
+        # 80,000 groups: give this transaction enough memory to hash them instead of sorting
+        # on disk (the default 4 MB spills); SET LOCAL ends with the transaction.
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
         minute: Any = cast(func.floor(firsts.c.m), Integer)
     else:  # SQLite's CAST truncates, which is floor for these non-negative minutes
         minute = cast(firsts.c.m, Integer)

@@ -109,3 +109,30 @@ def test_reply_rows_stream_in_chunks_with_findings(report_db: Database, sample: 
     bob = next(r for r in rows if r[1] == "Bob Ali")
     assert bob[10] == AWKWARD_REPLY
     assert bob[-1] == f"{PHONE} (error)"
+
+
+def test_refresh_reuses_figures_until_the_data_changes(
+    report_db: Database, sample: Sample, framework: Framework
+) -> None:
+    from sandbox.reports.dashboard import clear_dashboard_cache, refresh_dashboard
+
+    clear_dashboard_cache()
+    flt = ReportFilter(scenario_id="council-tax-account")
+    first = refresh_dashboard(report_db, flt, framework=framework)
+    assert "first_reply" in first.timings_ms  # computed, on two connections
+    again = refresh_dashboard(report_db, flt, framework=framework)
+    assert list(again.timings_ms) == ["unchanged data (cached)"]
+    assert again.family_averages == first.family_averages
+    with report_db.session() as s:
+        crud.add_override(
+            s,
+            attempt_id=sample.ann_tax,
+            family="risk",
+            new=40,
+            reason="second look",
+            reviewer_id=sample.trainer,
+        )
+    changed = refresh_dashboard(report_db, flt, framework=framework)
+    assert "first_reply" in changed.timings_ms
+    assert changed.family_averages["risk"] == (40 + 50) / 2
+    assert refresh_dashboard(report_db, flt, framework=framework, use_cache=False).timings_ms != {}

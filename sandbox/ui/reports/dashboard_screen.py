@@ -376,10 +376,11 @@ class DashboardScreen(QWidget):
         self.people.resizeColumnsToContents()
         self.people.setSortingEnabled(True)
         self.people.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        total_ms = sum(v for k, v in data.timings_ms.items())
+        total_ms = sum(data.timings_ms.values())
+        cached = " (no new data)" if "unchanged data (cached)" in data.timings_ms else ""
         self.status.setText(
             f"{data.filter.describe().capitalize()}. Scores are after trainer overrides; "
-            f"reply times in office hours. Refreshed in {total_ms:.0f} ms."
+            f"reply times in office hours. Refreshed in {total_ms:.0f} ms{cached}."
         )
         self.refreshed.emit(data)
 
