@@ -127,7 +127,7 @@ QPlainTextEdit, QTextBrowser, QListView, QLineEdit, QComboBox, QScrollArea, QPro
     border: 1px solid #ffffff;
 }
 QPushButton { border: 1px solid #ffffff; padding: 3px 10px; background: #000000; color: #ffffff; }
-QPushButton:checked, QPushButton:pressed { background: #ffff00; color: #000000; font-weight: bold; }
+QPushButton:checked, QPushButton:pressed { background: #ffff00; color: #000000; }
 QPushButton:focus, QPlainTextEdit:focus, QListView:focus, QLineEdit:focus { border: 2px solid #ffff00; }
 QPushButton:disabled { color: #a0a0a0; border-color: #a0a0a0; }
 QProgressBar { color: #ffffff; text-align: center; }
