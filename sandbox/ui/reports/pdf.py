@@ -48,7 +48,7 @@ h1 { font-size: 16pt; margin: 0 0 4px 0; }
 h2 { font-size: 12pt; margin: 14px 0 4px 0; }
 p.meta { color: #444; margin: 0 0 8px 0; }
 table { border-collapse: collapse; }
-th { background: #e8e8e8; text-align: left; font-weight: bold; }
+th { background: #e8e8e8; text-align: left; font-weight: bold; font-size: 8pt; }
 td.num, th.num { text-align: right; }
 .muted { color: #555; }
 """
@@ -162,20 +162,20 @@ def dashboard_html(data: DashboardData, *, chart_url: str | None = None) -> str:
         out.append("<p class='muted'>Nobody has attempted a scenario for these filters.</p>")
     else:
         cols = [
-            "Person",
-            "Team",
-            "Attempts",
-            "Finished",
-            "Scenarios finished",
-            "Passed (signed off)",
-            "Average score",
-            "First reply (median)",
+            ("Person", 14),
+            ("Team", 13),
+            ("Attempts", 8),
+            ("Finished", 8),
+            ("Scenarios done", 9),
+            ("Assessed and passed", 9),
+            ("Average score", 8),
+            ("First reply (median)", 9),
         ]
         if data.competencies_total:
-            cols.append("Competencies")
-        cols.append("Last activity")
+            cols.append(("Compe­tencies", 10))
+        cols.append(("Last activity", 12))
         out.append("<table border='1' cellpadding='3' width='100%'><tr>")
-        out.append("".join(f"<th>{_e(h)}</th>" for h in cols) + "</tr>")
+        out.append("".join(f"<th width='{w}%'>{_e(h)}</th>" for h, w in cols) + "</tr>")
         for p in data.people:
             cells = [
                 _e(p.name),
@@ -190,7 +190,14 @@ def dashboard_html(data: DashboardData, *, chart_url: str | None = None) -> str:
             if data.competencies_total:
                 cells.append(f"{p.competencies_earned or 0} of {data.competencies_total}")
             cells.append(_e(_local(p.last_activity)))
-            out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            out.append(
+                "<tr>"
+                + "".join(
+                    f"<td class='num'>{c}</td>" if 2 <= i <= 6 else f"<td>{c}</td>"
+                    for i, c in enumerate(cells)
+                )
+                + "</tr>"
+            )
         out.append("</table>")
     out.append("</body></html>")
     return "".join(out)
