@@ -150,3 +150,28 @@ def test_new_posts_do_not_steal_focus_selection_or_scroll(
     screen.show_newest()
     assert view.verticalScrollBar().value() == 0 and not view.pill.isVisible()
     session.close()
+
+
+def test_start_screens_name_their_controls(
+    qtbot: Any, app: Any, sqlite_db: Any, trainee: Any, flood_path: Path
+) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit
+
+    from sandbox.ui.trainee.picker import ScenarioPicker
+    from sandbox.ui.trainee.signin import SignInScreen
+
+    signin = SignInScreen(sqlite_db)
+    picker = ScenarioPicker(sqlite_db, trainee, flood_path.parent)
+    for screen in (signin, picker):
+        qtbot.add_widget(screen)
+        controls = [
+            w
+            for cls in (QAbstractButton, QAbstractItemView, QLineEdit)
+            for w in screen.findChildren(cls)
+        ]
+        unnamed = [
+            w
+            for w in controls
+            if not (w.accessibleName() or (isinstance(w, QAbstractButton) and w.text()))
+        ]
+        assert controls and not unnamed, unnamed

@@ -16,7 +16,12 @@ def test_trainee_screens_render_to_png(app: Any, tmp_path: Path, flood_path: Pat
 
     from sandbox.ui.shoot import render
 
-    files = render(tmp_path, sizes=[(1024, 640)], modules=["sandbox.ui.trainee.shots"], progress=lambda _p: None)
+    files = render(
+        tmp_path,
+        sizes=[(1024, 640)],
+        modules=["sandbox.ui.trainee.shots"],
+        progress=lambda _p: None,
+    )
     names = {f.name for f in files}
     for expected in (
         "trainee-1-sign-in-1024x640.png",

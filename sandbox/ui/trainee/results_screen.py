@@ -224,7 +224,7 @@ def _post_section(i: int, po: PostOutcome) -> str:
             )
         out.append("</ul>")
     if post.expect is not None and post.expect.trainer_notes:
-        out.append(f"<p><i>Why it matters:</i> {_e(post.expect.trainer_notes)}</p>")
+        out.append(f"<p><i>Trainer's note:</i> {_e(post.expect.trainer_notes)}</p>")
     return "".join(out)
 
 
