@@ -31,15 +31,27 @@ from sandbox.reports.framework import Framework
 from sandbox.reports.passport import CompetencyStatus, Passport
 from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
+from sandbox.ui.theme import colours
 
 __all__ = ["PassportScreen", "passport_html"]
 
 LONDON = ZoneInfo("Europe/London")
-_BADGE = {
-    CompetencyStatus.earned: ("Earned", "#1b7837"),
-    CompetencyStatus.missing: ("Missing", "#8a6d00"),
-    CompetencyStatus.revoked: ("Revoked", "#b2182b"),
+_LABEL = {
+    CompetencyStatus.earned: "Earned",
+    CompetencyStatus.missing: "Missing",
+    CompetencyStatus.revoked: "Revoked",
 }
+
+
+def _colours() -> tuple[dict[CompetencyStatus, str], str, str]:
+    """Status colours, muted text and border from the current palette (high contrast too)."""
+    c = colours()
+    status = {
+        CompetencyStatus.earned: c.handled.name(),
+        CompetencyStatus.missing: c.warning.name(),
+        CompetencyStatus.revoked: c.error.name(),
+    }
+    return status, c.muted_text.name(), c.card_border.name()
 
 
 def _day(moment: Any) -> str:
@@ -49,6 +61,7 @@ def _day(moment: Any) -> str:
 def passport_html(passport: Passport) -> str:
     """One person's passport as rich text for the screen."""
     e = html.escape
+    status_colour, muted, border = _colours()
     earned = len(passport.earned)
     team = f" · {e(passport.team)}" if passport.team else ""
     out = [
@@ -57,7 +70,7 @@ def passport_html(passport: Passport) -> str:
         f"{len(passport.results)}</b> competencies earned</p>",
     ]
     for r in passport.results:
-        label, colour = _BADGE[r.status]
+        label, colour = _LABEL[r.status], status_colour[r.status]
         c = r.competency
         n = len(c.scenarios)
         if c.min_passed < n:
@@ -67,11 +80,11 @@ def passport_html(passport: Passport) -> str:
         fams = "/".join(f.value for f in c.families)
         out.append(
             "<table width='100%' cellspacing='0' cellpadding='6' "
-            "style='margin-top:8px; border:1px solid #bbbbbb'>"
+            f"style='margin-top:8px; border:1px solid {border}'>"
             f"<tr><td><span style='color:{colour}; font-weight:bold'>[{label}]</span> "
             f"<b>{e(c.name)}</b>"
-            + (f" <span style='color:#555'>on {_day(r.earned_at)}</span>" if r.earned_at else "")
-            + f"<br><span style='color:#555'>{e(c.description)} Needs: {need} in assessment, "
+            + (f" <span style='color:{muted}'>on {_day(r.earned_at)}</span>" if r.earned_at else "")
+            + f"<br><span style='color:{muted}'>{e(c.description)} Needs: {need} in assessment, "
             f"{fams} score at least {c.threshold}, signed off by a trainer.</span>"
         )
         if r.evidence:
