@@ -229,7 +229,7 @@ def test_action_dated_in_the_past_is_redated_to_now() -> None:
 
 
 def test_learner_action_round_trips_through_a_dict() -> None:
-    from timeline_factory import card
+    from tests.timeline.timeline_factory import card
 
     action = LearnerAction(
         "flood",
