@@ -131,8 +131,11 @@ def _weekly(
     return weekly, averages
 
 
-def earned_counts(session: Session, framework: Framework, profile_ids: list[str]) -> dict[str, int]:
-    """Competencies earned per person, from signed-off assessments only (fast)."""
+def earned_counts(
+    session: Session, framework: Framework, profile_ids: list[str] | None
+) -> dict[str, int]:
+    """Competencies earned per person (everyone when ``profile_ids`` is None), from
+    signed-off assessments only (fast)."""
     scenario_ids = sorted({s for c in framework.competencies for s in c.scenarios})
     facts = q.attempt_facts(
         session, profile_ids=profile_ids, scenario_ids=scenario_ids, signed_off_only=True
@@ -178,7 +181,11 @@ _LANE_B = ("counts", "scores", "overrides", "risks", "people", "passport")
 
 
 def _run_lane(
-    session: Session, names: tuple[str, ...], flt: ReportFilter, framework: Framework | None
+    session: Session,
+    names: tuple[str, ...],
+    flt: ReportFilter,
+    framework: Framework | None,
+    earned_key: tuple[Any, ...] | None = None,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     queries: dict[str, Any] = {
         "counts": q.attempt_counts,
@@ -194,10 +201,20 @@ def _run_lane(
     for name in names:
         t0 = time.perf_counter()
         if name == "passport":
-            people = results.get("people") or []
-            results[name] = (
-                earned_counts(session, framework, [r[0] for r in people]) if framework else {}
-            )
+            people = [r[0] for r in results.get("people") or []]
+            if framework is None:
+                results[name] = {}
+            elif earned_key is None:
+                results[name] = earned_counts(session, framework, people)
+            else:  # the passport is all-time: one count for everyone serves every filter
+                with _CACHE_LOCK:
+                    everyone = _EARNED.get(earned_key)
+                if everyone is None:
+                    everyone = earned_counts(session, framework, None)
+                    with _CACHE_LOCK:
+                        _EARNED.clear()
+                        _EARNED[earned_key] = everyone
+                results[name] = {pid: everyone.get(pid, 0) for pid in people}
         else:
             results[name] = queries[name](session, flt)
         timings[name] = (time.perf_counter() - t0) * 1000
@@ -216,11 +233,15 @@ def load_dashboard(
 _CACHE: OrderedDict[tuple[Any, ...], DashboardData] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 16
+_EARNED: dict[tuple[Any, ...], dict[str, int]] = {}
 
 
-def clear_dashboard_cache() -> None:
+def clear_dashboard_cache(*, keep_passports: bool = False) -> None:
+    """Forget kept figures (``keep_passports``: only the per-filter ones)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        if not keep_passports:
+            _EARNED.clear()
 
 
 def refresh_dashboard(
@@ -240,10 +261,13 @@ def refresh_dashboard(
 
     flt = flt or ReportFilter()
     key: tuple[Any, ...] | None = None
+    earned_key: tuple[Any, ...] | None = None
     if use_cache:
         t0 = time.perf_counter()
         with db.session() as session:
-            key = (db.url, flt, framework, q.data_fingerprint(session))
+            fingerprint = q.data_fingerprint(session)
+        key = (db.url, flt, framework, fingerprint)
+        earned_key = (db.url, framework, fingerprint)
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
             if hit is not None:
@@ -254,7 +278,7 @@ def refresh_dashboard(
 
     def lane(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, float]]:
         with db.session() as session:
-            return _run_lane(session, names, flt, framework)
+            return _run_lane(session, names, flt, framework, earned_key)
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard") as pool:
         second = pool.submit(lane, _LANE_B)
