@@ -65,7 +65,8 @@ def test_console_script_help_runs() -> None:
 
 
 @pytest.mark.parametrize(
-    "package", ["sandbox.scenario", "sandbox.timeline", "sandbox.scoring", "sandbox.store", "sandbox.reports"]
+    "package",
+    ["sandbox.scenario", "sandbox.timeline", "sandbox.scoring", "sandbox.store", "sandbox.reports"],
 )
 def test_core_packages_import_no_qt(package: str) -> None:
     """The core stays Qt-free (napari/Anki style): importing it must not pull in PySide6."""

@@ -71,7 +71,7 @@ class _Job(QRunnable):
     def run(self) -> None:  # runs on a pool thread
         try:
             result = self._fn()
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI, never lost
+        except BaseException as exc:
             log.debug("background op failed:\n%s", traceback.format_exc())
             self._relay.failed.emit(exc)
         else:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.timeline.timeline_factory import BASE, build
 
 from sandbox.scenario.models import ActionKind, PersonaKind, PlatformKind
 from sandbox.timeline.engine import LearnerAction, PostState, TimelineEngine
+from tests.timeline.timeline_factory import BASE, build
 
 M = timedelta(minutes=1)
 

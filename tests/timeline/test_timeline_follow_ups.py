@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.timeline.timeline_factory import build, card
-
 from sandbox.scenario.models import ActionKind
 from sandbox.timeline.engine import LearnerAction, TimelineEngine
+from tests.timeline.timeline_factory import build, card
 
 M = timedelta(minutes=1)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.timeline.timeline_factory import build
-
 from sandbox.scenario.models import ActionKind
 from sandbox.timeline.engine import PostState
 from sandbox.timeline.live import LiveTimeline
+from tests.timeline.timeline_factory import build
 
 M = timedelta(minutes=1)
 

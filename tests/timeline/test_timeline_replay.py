@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from tests.timeline.timeline_factory import BASE, build, card
 
 from sandbox.scenario.models import ActionKind, Scenario
 from sandbox.timeline.engine import LearnerAction, TimelineEngine
 from sandbox.timeline.stats import response_times, summary
+from tests.timeline.timeline_factory import BASE, build, card
 
 M = timedelta(minutes=1)
 
