@@ -114,10 +114,15 @@ class SignInScreen(QWidget):
         self.name_edit.textChanged.connect(lambda *_a: self._update_buttons())
         nl.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
         note = QLabel(
-            "Trainers and managers are set up by an administrator and sign in with a passphrase."
+            "Trainers and managers sign in with a passphrase. The first one can be set up here; "
+            "after that, a trainer or manager adds the others."
         )
         note.setWordWrap(True)
         nl.addWidget(note)
+        self.staff_button = QPushButton("Set up a &trainer or manager…")
+        self.staff_button.setAccessibleName("Set up a trainer or manager profile with a passphrase")
+        self.staff_button.clicked.connect(self.create_staff_profile)
+        nl.addWidget(self.staff_button, 0, Qt.AlignmentFlag.AlignRight)
         nl.addStretch(1)
         columns.addWidget(new, 2)
         outer.addStretch(1)
@@ -199,3 +204,12 @@ class SignInScreen(QWidget):
             show_error(exc, self, "Could not create the profile")
 
         run_op(create, on_success=if_alive(self, created), on_failure=if_alive(self, failed))
+
+    def create_staff_profile(self) -> None:
+        """Open the passphrase-protected profile dialog (the first trainer/manager needs no actor)."""
+        if self.db is None:
+            return
+        from sandbox.ui.review.login import create_protected_profile
+
+        if create_protected_profile(self, self.db) is not None:
+            self.refresh()
