@@ -87,18 +87,19 @@ def main() -> int:
             f"\nPoliteness corpus, top vs bottom quartile, accuracy ({time.perf_counter() - t0:.0f} s):"
         )
         print(
-            f"  {'':<16}{'n':>6}{'sign sum':>10}{'strat LR':>10}{'strat+BOW':>11}   paper: strategies / BOW / humans"
+            f"  {'':<16}{'n':>6}{'sign sum':>10}{'strat':>8}{'+VADER':>8}{'+uni/bigrams':>14}"
+            "   paper: strategies+BOW / BOW / humans"
         )
         for name, m in res.items():
             paper = PAPER[name]
             print(
-                f"  {name:<16}{int(m['n']):>6}{pct(m['untrained_sign_sum']):>10}{pct(m['strategies_lr_cv10']):>10}"
-                f"{pct(m['strategies_bow_lr_cv10']):>11}   {paper[0]:.2f}% / {paper[1]:.2f}% / {paper[2]:.2f}%"
+                f"  {name:<16}{int(m['n']):>6}{pct(m['untrained_sign_sum']):>10}"
+                f"{pct(m['strategies_lr_cv10']):>8}{pct(m['strategies_vader_lr_cv10']):>8}"
+                f"{pct(m['strategies_vader_bow_lr_cv10']):>14}"
+                f"   {paper[0]:.2f}% / {paper[1]:.2f}% / {paper[2]:.2f}%"
             )
-        print(
-            "  sign sum: untrained sum of the paper's strategy signs, split at the median;"
-            " LR: logistic regression, 10-fold CV (numpy)."
-        )
+        print("  sign sum: untrained sum of the paper's strategy signs, split at the median.")
+        print("  strat / +VADER / +uni/bigrams: logistic regression (numpy), 10-fold CV accuracy.")
     return 0
 
 
