@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,24 @@ def pool() -> QThreadPool:
         _pool = QThreadPool()
         _pool.setMaxThreadCount(2)
     return _pool
+
+
+def _owner_gone(callback: Callable[..., Any]) -> bool:
+    """True if ``callback`` belongs to, or captured, a QObject whose C++ side is deleted.
+
+    An op may finish after the screen that asked for it has closed; delivering into a deleted
+    widget raises. Bound methods and closures (``lambda e: show_error(e, self)``) are checked.
+    """
+    owners: list[Any] = []
+    owner = getattr(callback, "__self__", None)
+    if owner is not None:
+        owners.append(owner)
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    return any(isinstance(o, QObject) and not shiboken6.isValid(o) for o in owners)
 
 
 class _Relay(QObject):
@@ -50,14 +69,15 @@ class _Relay(QObject):
     @Slot(object)
     def _success(self, result: Any) -> None:
         _live.discard(self)
-        if self._on_success is not None:
+        if self._on_success is not None and not _owner_gone(self._on_success):
             self._on_success(result)
 
     @Slot(object)
     def _failure(self, exc: BaseException) -> None:
         _live.discard(self)
         if self._on_failure is not None:
-            self._on_failure(exc)
+            if not _owner_gone(self._on_failure):
+                self._on_failure(exc)
         else:
             show_error(exc)
 
