@@ -27,6 +27,7 @@ __all__ = [
     "load_default_framework",
     "load_framework",
     "parse_framework",
+    "scenario_titles",
 ]
 
 DEFAULT_FRAMEWORK_PATH = Path(__file__).resolve().parent / "competencies.yaml"
@@ -233,22 +234,28 @@ def known_rule_ids() -> set[str] | None:
     return {rule.id for rule in pack.rules}
 
 
-def known_scenario_ids(scenarios_dir: Path | None = None) -> set[str] | None:
-    """Ids of the scenario files in the library (read from each file's ``id:``)."""
+def scenario_titles(scenarios_dir: Path | None = None) -> dict[str, str] | None:
+    """Scenario id -> title for the files in the library (``None`` without a library)."""
     from sandbox import paths
 
     folder = Path(scenarios_dir or paths.SCENARIOS_DIR)
     if not folder.is_dir():
         return None
-    ids: set[str] = set()
+    titles: dict[str, str] = {}
     for path in sorted(folder.glob("*.y*ml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
-            ids.add(data["id"])
-    return ids
+            titles[data["id"]] = str(data.get("title") or data["id"])
+    return titles
+
+
+def known_scenario_ids(scenarios_dir: Path | None = None) -> set[str] | None:
+    """Ids of the scenario files in the library (read from each file's ``id:``)."""
+    titles = scenario_titles(scenarios_dir)
+    return None if titles is None else set(titles)
 
 
 def load_default_framework(

@@ -49,7 +49,12 @@ class ManagerHome(QWidget):
 
         self.tabs = QTabWidget()
         self.dashboard = DashboardScreen(db, framework)
-        self.passport = PassportScreen(db, framework, framework_problem=problem)
+        self.passport = PassportScreen(
+            db,
+            framework,
+            framework_problem=problem,
+            scenarios_dir=getattr(window, "scenarios_dir", None),
+        )
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.tabs.addTab(self.passport, "Digital &Passport")
         self.attempts: QWidget | None = self._attempts_tab(db, profile)

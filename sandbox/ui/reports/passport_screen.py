@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sandbox.reports.dashboard import load_passports
-from sandbox.reports.framework import Framework
+from sandbox.reports.framework import Framework, scenario_titles
 from sandbox.reports.passport import CompetencyStatus, Passport
 from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
@@ -58,9 +58,16 @@ def _day(moment: Any) -> str:
     return moment.astimezone(LONDON).strftime("%d %b %Y") if moment else "–"
 
 
-def passport_html(passport: Passport) -> str:
+def _titled(line: str, titles: dict[str, str]) -> str:
+    """ "flood-rumours: not attempted yet" with the scenario's title instead of its id."""
+    sid, sep, rest = line.partition(": ")
+    return f"{titles[sid]}: {rest}" if sep and sid in titles else line
+
+
+def passport_html(passport: Passport, titles: dict[str, str] | None = None) -> str:
     """One person's passport as rich text for the screen."""
     e = html.escape
+    titles = titles or {}
     status_colour, muted, border = _colours()
     earned = len(passport.earned)
     team = f" · {e(passport.team)}" if passport.team else ""
@@ -100,7 +107,7 @@ def passport_html(passport: Passport) -> str:
         if r.status is not CompetencyStatus.earned:
             out.append("<br><b>Missing:</b><ul style='margin-top:0'>")
             for line in r.lacking:
-                out.append(f"<li>{e(line)}</li>")
+                out.append(f"<li>{e(_titled(line, titles))}</li>")
             out.append("</ul>")
         out.append("</td></tr></table>")
     return "".join(out)
@@ -117,12 +124,14 @@ class PassportScreen(QWidget):
         framework: Framework | None,
         parent: QWidget | None = None,
         framework_problem: str = "",
+        scenarios_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.framework = framework
         self.passports: list[Passport] = []
         self._want: str | None = None
+        self.titles: dict[str, str] = scenario_titles(scenarios_dir) or {}
 
         self.team = QComboBox()
         self.team.setAccessibleName("Team or cohort")
@@ -219,7 +228,7 @@ class PassportScreen(QWidget):
     def _show_row(self, row: int) -> None:
         p = self.current()
         self.print_button.setEnabled(p is not None)
-        self.detail.setHtml(passport_html(p) if p else "")
+        self.detail.setHtml(passport_html(p, self.titles) if p else "")
 
     def print_certificate(self, path: str | Path | None = None) -> Path | None:
         p = self.current()
