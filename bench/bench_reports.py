@@ -117,6 +117,9 @@ def sign_off(db: Database, rng: random.Random) -> tuple[int, int]:
         ]
         if overrides:
             conn.execute(insert(ScoreOverride.__table__), overrides)  # type: ignore[attr-defined]
+    if db.engine.dialect.name == "postgresql":  # what autovacuum does soon after a bulk load
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     return len(chosen), len(overrides)
 
 

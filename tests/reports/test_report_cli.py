@@ -158,3 +158,28 @@ def test_clear_errors(cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["report", "--check-framework", "--framework", str(bad)]) == 2
     assert 'unknown scenario "nope"' in capsys.readouterr().err
     assert main(["report", "--check-framework", "--framework", str(cli_env)]) == 0
+
+
+def test_certificate_wording_without_anything_earned() -> None:
+    from datetime import UTC, datetime
+
+    from sandbox.reports.framework import parse_framework
+    from sandbox.reports.passport import AttemptFacts, evaluate_passport
+    from sandbox.ui.reports.pdf import certificate_html
+
+    fw = parse_framework(FRAMEWORK_YAML)
+    practice = AttemptFacts(
+        id="a",
+        profile_id="p",
+        scenario_id="flu-jab",
+        mode="practice",
+        status="finished",
+        started_at=datetime(2026, 3, 2, tzinfo=UTC),
+        scores={"tone": 95},
+    )
+    page = certificate_html(
+        evaluate_passport(fw, [practice], profile_id="p", name="Siân <O'Neill>")
+    )
+    assert "Siân &lt;O&#x27;Neill&gt;" in page  # names are escaped
+    assert "has not yet earned a competency" in page
+    assert "Writes in plain English</b>: pass its scenario" in page
