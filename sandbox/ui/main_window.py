@@ -75,6 +75,15 @@ class MainWindow(QMainWindow):
         self.sign_out_action = QAction("&Sign out", self)
         self.sign_out_action.triggered.connect(self.sign_out)
         file_menu.addAction(self.sign_out_action)
+        self.export_action = QAction("&Export my transcripts…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setStatusTip(
+            "Save all your attempts to one signed file to hand to your trainer"
+        )
+        self.export_action.triggered.connect(self.export_transcripts)
+        self.export_action.setEnabled(False)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -165,6 +174,7 @@ class MainWindow(QMainWindow):
             if not ask_passphrase(self, self.db, profile):
                 return
         self.current_profile = profile
+        self.export_action.setEnabled(profile.role == "trainee")
         self.setWindowTitle(f"Reply Sandbox — {profile.name}")
         self.go_home()
 
@@ -172,7 +182,52 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self._confirm_leave():
             return
         self.current_profile = None
+        self.export_action.setEnabled(False)
         self.go_home()
+
+    def export_transcripts(self, path: str | None = None) -> None:
+        """Write the signed-in trainee's attempts to one signed transcript file.
+
+        The file is signed with the organisation key so the trainer can import it and trust the
+        scores (``sandbox.store.transcripts``); the write happens off the GUI thread.
+        """
+        profile = self.current_profile
+        if profile is None or self.db is None:
+            return
+        if path is None:
+            import re
+            from datetime import date
+
+            from PySide6.QtWidgets import QFileDialog
+
+            slug = re.sub(r"[^A-Za-z0-9]+", "-", profile.name).strip("-").lower() or "trainee"
+            suggested = str(Path.home() / f"transcript-{slug}-{date.today():%Y%m%d}.json")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export my transcripts", suggested, "Transcript files (*.json)"
+            )
+            if not path:
+                return
+        db, profile_id, dest = self.db, profile.id, Path(path)
+
+        def work() -> Path:
+            from sandbox.store import transcripts
+
+            with db.session() as s:
+                return transcripts.export_profile(
+                    s, profile_id=profile_id, path=dest, actor_id=profile_id
+                )
+
+        def done(written: Path) -> None:
+            self.statusBar().showMessage(
+                f"Saved your transcripts to {written}. Give this file to your trainer."
+            )
+
+        self.statusBar().showMessage("Exporting your transcripts…")
+        run_op(
+            work,
+            on_success=done,
+            on_failure=lambda exc: show_error(exc, self, "Could not export your transcripts"),
+        )
 
     def trainee_home(self, profile: Any) -> QWidget:
         from sandbox.ui.trainee.picker import ScenarioPicker
