@@ -23,6 +23,7 @@ from sandbox.review.transcript import (
     Transcript,
     TranscriptEntry,
 )
+from sandbox.scoring.labels import SEVERITY_MARK, SEVERITY_ORDER, SEVERITY_WORD
 from sandbox.scoring.types import Finding, Severity
 
 __all__ = [
@@ -34,19 +35,7 @@ __all__ = [
     "transcript_html",
 ]
 
-SEVERITY_WORD = {
-    Severity.error: "Problem",
-    Severity.warning: "Warning",
-    Severity.info: "Tip",
-    Severity.praise: "Well done",
-}
-SEVERITY_MARK = {
-    Severity.error: "✖",
-    Severity.warning: "▲",
-    Severity.info: "ℹ",
-    Severity.praise: "✓",
-}
-_SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2, Severity.praise: 3}
+_SEVERITY_ORDER = SEVERITY_ORDER
 _COLOUR = {
     Severity.error: "#c0262d",
     Severity.warning: "#b35c00",

@@ -32,6 +32,19 @@ DEMO_SEED = 7
 ShotFn = Callable[["ShotContext"], Iterable[tuple[str, QWidget]]]
 
 
+def settle(until: Callable[[], bool] | None = None, timeout: float = 20.0) -> None:
+    """Let background ops finish and their callbacks run (until ``until()`` is true)."""
+    from sandbox.ui.ops import pool
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pool().waitForDone(50)
+        QApplication.processEvents()
+        if (until is None and pool().activeThreadCount() == 0) or (until is not None and until()):
+            break
+    QApplication.processEvents()
+
+
 class ShotTimeout(RuntimeError):
     """A screen did not reach the state a shot needs (a bug to report, not to hide)."""
 

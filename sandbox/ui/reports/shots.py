@@ -7,28 +7,16 @@ figures (background ops) before it is yielded.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
+
+from sandbox.ui.shoot import settle
 
 __all__ = ["manager_home_for_shots", "settle", "shots"]
-
-
-def settle(until: Callable[[], bool] | None = None, timeout: float = 20.0) -> None:
-    """Let background ops finish and their callbacks run (until ``until()`` is true)."""
-    from sandbox.ui.ops import pool
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pool().waitForDone(50)
-        QApplication.processEvents()
-        if (until is None and pool().activeThreadCount() == 0) or (until is not None and until()):
-            break
-    QApplication.processEvents()
 
 
 def _manager(db: Any) -> Any:

@@ -7,31 +7,18 @@ its data (background ops) before it is yielded, so the picture shows real conten
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from sandbox import auth
 from sandbox.store import crud
 from sandbox.store.models import Profile
+from sandbox.ui.shoot import settle
 
 __all__ = ["shots"]
-
-
-def settle(until: Callable[[], bool] | None = None, timeout: float = 15.0) -> None:
-    """Let background ops finish and their callbacks run (until ``until()`` is true)."""
-    from sandbox.ui.ops import pool
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pool().waitForDone(50)
-        QApplication.processEvents()
-        if (until is None and pool().activeThreadCount() == 0) or (until is not None and until()):
-            break
-    QApplication.processEvents()
 
 
 def _trainer(db: Any) -> Profile:

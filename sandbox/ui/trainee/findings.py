@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
+from sandbox.scoring.labels import SEVERITY_MARK, SEVERITY_ORDER, SEVERITY_WORD
 from sandbox.scoring.types import Finding, Severity
 from sandbox.ui.theme import colours
 
@@ -29,20 +30,6 @@ FindingRole = Qt.ItemDataRole.UserRole + 1
 SeverityRole = FindingRole + 1
 MessageRole = FindingRole + 2
 SpanRole = FindingRole + 3  # (start, end)
-
-SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2, Severity.praise: 3}
-SEVERITY_WORD = {
-    Severity.error: "Problem",
-    Severity.warning: "Warning",
-    Severity.info: "Tip",
-    Severity.praise: "Well done",
-}
-SEVERITY_MARK = {
-    Severity.error: "✖",
-    Severity.warning: "▲",
-    Severity.info: "ℹ",
-    Severity.praise: "✓",
-}
 
 
 def plain_tooltip(text: str) -> str:
