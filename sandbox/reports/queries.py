@@ -27,13 +27,20 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
-    text,
+    true,
 )
 from sqlalchemy.orm import Session
 
 from sandbox.reports.passport import AttemptFacts, FindingFact, OverrideFact
 from sandbox.store import queries as store_queries
-from sandbox.store.models import ActionRecord, Attempt, FindingRecord, Profile, ScoreOverride
+from sandbox.store.models import (
+    RESPONSE_KIND_VALUES,
+    ActionRecord,
+    Attempt,
+    FindingRecord,
+    Profile,
+    ScoreOverride,
+)
 from sandbox.store.queries import RiskExample, RiskFinding
 
 __all__ = [
@@ -52,8 +59,9 @@ __all__ = [
 
 LONDON = ZoneInfo("Europe/London")
 FAMILIES: tuple[str, ...] = ("risk", "tone", "timing", "action")
-# A "reply" for first-reply time: anything that answers the person (Sprout/Zendesk count these).
-RESPONSE_KINDS: tuple[str, ...] = ("reply", "private_message", "escalate")
+# A "reply" for first-reply time: anything that answers the person (Sprout/Zendesk count these);
+# the timeline's definition, which ActionRecord.first_response is stored by.
+RESPONSE_KINDS: tuple[str, ...] = RESPONSE_KIND_VALUES
 
 ATTEMPT: Table = Attempt.__table__  # type: ignore[attr-defined]
 ACTION: Table = ActionRecord.__table__  # type: ignore[attr-defined]
@@ -248,23 +256,20 @@ def first_reply_buckets(session: Session, flt: ReportFilter) -> list[tuple[str, 
     """First-reply times as a per-person histogram: (profile_id, whole minute, count, sum).
 
     The first response to a post is the earliest reply, private message or escalation to it in
-    an attempt (as ``sandbox.store.queries.first_reply_times`` defines it, grouped by the
-    attempt's key so both engines walk the first-reply covering index). Returning one row per
-    person and minute instead of one per post keeps the transfer small at 100,000 replies;
-    means stay exact (sums) and medians are exact to within a minute.
+    an attempt, flagged when stored (``ActionRecord.first_response``, as
+    ``sandbox.store.queries.first_reply_times`` uses it), so this is one aggregate over the
+    ``ix_action_first_response`` covering index. Returning one row per person and minute
+    instead of one per post keeps the transfer small at 100,000 replies; means stay exact
+    (sums) and medians are exact to within a minute.
     """
     firsts = (
-        select(A.profile_id.label("pid"), func.min(R.elapsed_minutes).label("m"))
+        select(A.profile_id.label("pid"), R.elapsed_minutes.label("m"))
         .select_from(ATTEMPT)
         .join(ACTION, R.attempt_id == A.id)
-        .where(R.kind.in_(RESPONSE_KINDS), R.elapsed_minutes.is_not(None))
-        .group_by(A.id, R.post_id)
+        .where(R.first_response == true(), R.elapsed_minutes.is_not(None))
     )
     firsts = apply_filter(firsts, flt).subquery("firsts")
     if session.get_bind().dialect.name == "postgresql":
-        # 80,000 groups: give this transaction enough memory to hash them instead of sorting
-        # on disk (the default 4 MB spills); SET LOCAL ends with the transaction.
-        session.execute(text("SET LOCAL work_mem = '32MB'"))
         minute: Any = cast(func.floor(firsts.c.m), Integer)
     else:  # SQLite's CAST truncates, which is floor for these non-negative minutes
         minute = cast(firsts.c.m, Integer)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func
+from sqlalchemy import and_, delete, exists, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from sandbox.scenario.models import ActionKind, Family
 from sandbox.scoring.types import ScoreCard
 from sandbox.store.db import begin_immediate
 from sandbox.store.models import (
+    RESPONSE_KIND_VALUES,
     ActionRecord,
     Attempt,
     AttemptMode,
@@ -63,6 +64,7 @@ __all__ = [
     "list_findings",
     "list_overrides",
     "list_profiles",
+    "mark_first_responses",
     "record_action",
     "save_draft",
     "set_review",
@@ -498,6 +500,20 @@ def record_action(
         last = session.exec(
             select(func.max(ActionRecord.seq)).where(ActionRecord.attempt_id == attempt_id)
         ).one()
+        # Under the same lock: is this the attempt's first response to the post? (One seek in
+        # ix_action_first_reply; the lock means no concurrent write can answer it first.)
+        first_response = kind_value in RESPONSE_KIND_VALUES and (
+            session.exec(
+                select(ActionRecord.id)
+                .where(
+                    ActionRecord.attempt_id == attempt_id,
+                    ActionRecord.post_id == post_id,
+                    col(ActionRecord.kind).in_(RESPONSE_KIND_VALUES),
+                )
+                .limit(1)
+            ).first()
+            is None
+        )
         action = ActionRecord(
             attempt_id=attempt_id,
             seq=(last or 0) + 1,
@@ -509,6 +525,7 @@ def record_action(
             sim_at_seconds=float(sim_at_seconds),
             elapsed_minutes=elapsed_minutes,
             target_minutes=target_minutes,
+            first_response=first_response,
             score_card_json=card_json,
         )
         for name, value in columns.items():
@@ -540,6 +557,47 @@ def record_action(
         return action
 
     return write_transaction(session, work)
+
+
+def mark_first_responses(session: Session, *, attempt_ids: Sequence[str] | None = None) -> int:
+    """Recompute ``ActionRecord.first_response`` for these attempts (all when None).
+
+    For actions written other than by :func:`record_action` (transcript import, bulk loads):
+    one set-based UPDATE per chunk, inside the caller's transaction, giving the same answer
+    however often it runs. Returns the number of rows whose flag changed.
+    """
+    action = ActionRecord.__table__  # type: ignore[attr-defined]
+    earlier = action.alias("earlier")
+    kinds = list(RESPONSE_KIND_VALUES)
+    is_first = and_(
+        action.c.kind.in_(kinds),
+        ~exists().where(
+            earlier.c.attempt_id == action.c.attempt_id,
+            earlier.c.post_id == action.c.post_id,
+            earlier.c.kind.in_(kinds),
+            earlier.c.seq < action.c.seq,
+        ),
+    )
+    changed = 0
+    chunks: list[list[str] | None] = (
+        [None]
+        if attempt_ids is None
+        else [list(attempt_ids[i : i + 500]) for i in range(0, len(attempt_ids), 500)]
+    )
+    for chunk in chunks:
+        # only rows whose flag is wrong are written, so a second run changes nothing
+        for value, cond in ((True, is_first), (False, ~is_first)):
+            stmt = update(action).where(action.c.first_response.is_(not value), cond)
+            if chunk is not None:
+                stmt = stmt.where(action.c.attempt_id.in_(chunk))
+            result = session.execute(stmt.values(first_response=value))
+            changed += int(getattr(result, "rowcount", 0) or 0)
+    # actions loaded in this session still hold the old flag: reload it when next read
+    wanted = None if attempt_ids is None else set(attempt_ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, ActionRecord) and (wanted is None or obj.attempt_id in wanted):
+            session.expire(obj, ["first_response"])
+    return changed
 
 
 def list_actions(session: Session, *, attempt_id: str) -> list[ActionRecord]:

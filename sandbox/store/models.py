@@ -18,11 +18,24 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from sandbox.timeline.engine import RESPONSE_KINDS
+
 __all__ = [
+    "RESPONSE_KIND_VALUES",
     "ActionRecord",
     "Attempt",
     "AttemptMode",
@@ -75,6 +88,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Action kinds that answer a post, as stored in ActionRecord.kind: the timeline's definition
+# (reply, private message, escalation), which first_response and first-reply reports follow.
+RESPONSE_KIND_VALUES: tuple[str, ...] = tuple(sorted(k.value for k in RESPONSE_KINDS))
 
 
 class Role(StrEnum):
@@ -167,8 +185,10 @@ class ActionRecord(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("attempt_id", "seq", name="uq_action_attempt_seq"),
         Index("ix_action_wall_at", "wall_at"),
-        # covering index for first-reply times: group by (attempt, post) without a sort
+        # finding an earlier response to the same post (record_action, imports, the backfill)
         Index("ix_action_first_reply", "attempt_id", "post_id", "kind", "elapsed_minutes"),
+        # covering index for first-reply times: an attempt's first responses and their minutes
+        Index("ix_action_first_response", "attempt_id", "first_response", "elapsed_minutes"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -184,6 +204,9 @@ class ActionRecord(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
     elapsed_minutes: float | None = Field(default=None)  # office-time minutes post → response
+    # The attempt's first response (reply, private message, escalation) to this post, stored at
+    # write time so first-reply reports are plain aggregates instead of a per-post MIN.
+    first_response: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     target_minutes: float | None = Field(default=None)
     score_card_json: str | None = Field(default=None, sa_column=Column(Text(), nullable=True))
     score_overall: int | None = Field(default=None)

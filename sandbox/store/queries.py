@@ -26,11 +26,17 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
-    text,
+    true,
 )
 from sqlalchemy.orm import Session
 
-from sandbox.store.models import ActionRecord, Attempt, FindingRecord, Profile
+from sandbox.store.models import (
+    RESPONSE_KIND_VALUES,
+    ActionRecord,
+    Attempt,
+    FindingRecord,
+    Profile,
+)
 
 __all__ = [
     "FAMILIES",
@@ -51,8 +57,9 @@ __all__ = [
 ]
 
 FAMILIES: tuple[str, ...] = ("risk", "tone", "timing", "action")
-# What answers a member of the public, for first-reply time (likes and hides do not).
-RESPONSE_KINDS: tuple[str, ...] = ("reply", "private_message", "escalate")
+# What answers a member of the public, for first-reply time (likes and hides do not): the
+# timeline's definition, as stored strings. Reports use ActionRecord.first_response instead.
+RESPONSE_KINDS: tuple[str, ...] = RESPONSE_KIND_VALUES
 # Severities that count as a risk taken (info is advice, praise is credit).
 RISK_SEVERITIES: tuple[str, ...] = ("error", "warning")
 
@@ -328,32 +335,25 @@ def first_reply_times(
     """Per person: median and mean office-time minutes to the first response to each post.
 
     The first response to a post is the earliest reply, private message or escalation in that
-    attempt; posts never answered do not count. Slowest median first.
+    attempt (``ActionRecord.first_response``, stored when the action is written); posts never
+    answered do not count. Slowest median first.
 
-    The per-post minimum is one grouped walk of the ``ix_action_first_reply`` covering index.
-    PostgreSQL then takes exact medians itself (``percentile_cont``); on SQLite the minutes
-    come back and the median is taken here (its window functions and a custom aggregate were
-    both slower than this, measured at 100,000 replies).
+    A plain walk of the ``ix_action_first_response`` covering index from the attempts the
+    filters select: no per-post grouping. PostgreSQL takes exact medians itself
+    (``percentile_cont``); on SQLite only the minutes come back and the median is taken here.
     """
-    # Grouping by the attempt's primary key lets both engines return its profile_id
-    # (functionally dependent), and lets SQLite walk attempts (by a filter's index when there
-    # is one) into the covering index without sorting.
     firsts = (
-        select(A.profile_id.label("pid"), func.min(R.elapsed_minutes).label("m"))
+        select(A.profile_id.label("pid"), R.elapsed_minutes.label("m"))
         .select_from(ATTEMPT)
         .join(ACTION, R.attempt_id == A.id)
         .where(
-            R.kind.in_(RESPONSE_KINDS),
+            R.first_response == true(),
             R.elapsed_minutes.is_not(None),
             *_attempt_filters(since=since, until=until, team=team, scenario_id=scenario_id),
         )
-        .group_by(A.id, R.post_id)
     )
     stats: dict[str, tuple[int, float | None, float | None]] = {}
     if session.get_bind().dialect.name == "postgresql":
-        # ~90,000 groups at 100,000 replies: enough memory to hash them rather than sort on
-        # disk (the 4 MB default spills); SET LOCAL ends with the transaction.
-        session.execute(text("SET LOCAL work_mem = '32MB'"))
         sub = firsts.subquery("firsts")
         per_person = select(
             sub.c.pid,

@@ -30,7 +30,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from sandbox import __version__, paths
-from sandbox.store.crud import audit_entry, write_transaction
+from sandbox.store.crud import audit_entry, mark_first_responses, write_transaction
 from sandbox.store.models import (
     ActionRecord,
     Attempt,
@@ -70,6 +70,9 @@ KEY_BYTES = 32
 
 # Profile columns that never leave the machine.
 _PRIVATE_PROFILE_FIELDS = frozenset({"passphrase_hash"})
+# Worked out again on import (crud.mark_first_responses), so not written to files: older
+# releases, which reject unknown fields, can still read what this one exports.
+_DERIVED_ACTION_FIELDS = frozenset({"first_response"})
 
 
 class TranscriptError(Exception):
@@ -312,7 +315,7 @@ def build_transcript(
         entries.append(
             {
                 "attempt": _row_to_dict(attempt),
-                "actions": [_row_to_dict(a) for a in actions],
+                "actions": [_row_to_dict(a, drop=_DERIVED_ACTION_FIELDS) for a in actions],
                 "findings": [_row_to_dict(f) for f in findings],
                 "overrides": [_row_to_dict(o) for o in overrides],
                 "comments": [_row_to_dict(c) for c in comments],
@@ -572,6 +575,8 @@ def import_transcript(
             session.flush()
             n_actions = _add_missing(session, actions, ActionRecord)
             session.flush()
+            if n_actions:  # never trust the file's flags: derive them from the stored actions
+                mark_first_responses(session, attempt_ids=[attempt.id])
             n_other = sum(
                 _add_missing(session, rows, model)
                 for rows, model in (
