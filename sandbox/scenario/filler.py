@@ -5,16 +5,26 @@ not written: each :class:`FillerTopic` template gets its placeholders from small
 streets and towns drawn once per seed from Faker("en_GB") (Faker costs ~0.5 ms per value, so it is
 never called per post), then every choice is made by one ``random.Random(seed)``. Same scenario and
 seed, same timeline, on every machine running the same Faker version.
+
+Starting a scenario must not wait for Faker (~0.5 s to import) or for 8,000 posts' text, so a
+:class:`FillerPlan` draws ids and times first (no names needed) and makes each post's text and
+author only when it is asked for; the pools are cached on disk per seed and Faker version.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import random
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from operator import attrgetter
+from pathlib import Path
 
 from sandbox.scenario.models import Persona, PersonaKind, Priority, Scenario
 from sandbox.scenario.templates import split_template
@@ -93,9 +103,96 @@ class NamePools:
     towns: tuple[str, ...]
 
 
+_POOLS_LOCK = threading.Lock()
+# Bump when the recipe below changes, so cached pools from the old recipe are not reused.
+POOLS_RECIPE = 1
+
+
+def _faker_version() -> str | None:
+    """Faker's installed version, read from its metadata (importing Faker costs ~0.5 s)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("faker")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _pools_cache_file(seed: int) -> Path | None:
+    version = _faker_version()
+    if version is None:
+        return None
+    sizes = f"{FIRST_NAMES}-{LAST_NAMES}-{STREETS}-{TOWNS}"
+    from sandbox.scenario.loader import cache_dir
+
+    return cache_dir() / "name-pools" / f"r{POOLS_RECIPE}-faker{version}-{sizes}-seed{seed}.json"
+
+
+def _read_cached_pools(path: Path) -> NamePools | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    limits = {
+        "first_names": FIRST_NAMES,
+        "last_names": LAST_NAMES,
+        "streets": STREETS,
+        "towns": TOWNS,
+    }
+    if not isinstance(raw, dict) or set(raw) != set(limits):
+        return None
+    values: dict[str, tuple[str, ...]] = {}
+    for key, limit in limits.items():
+        items = raw[key]
+        if (
+            not isinstance(items, list)
+            or not 0 < len(items) <= limit
+            or not all(isinstance(v, str) and v for v in items)
+        ):
+            return None
+        values[key] = tuple(items)
+    return NamePools(**values)
+
+
+def _write_cached_pools(path: Path, pools: NamePools) -> None:
+    """Best effort: a read-only or full disk only means Faker runs again next time."""
+    data = {
+        "first_names": list(pools.first_names),
+        "last_names": list(pools.last_names),
+        "streets": list(pools.streets),
+        "towns": list(pools.towns),
+    }
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 @lru_cache(maxsize=16)
 def name_pools(seed: int) -> NamePools:
-    """Faker("en_GB") values for ``seed``; cached because Faker is the slow part of filler."""
+    """The pools for ``seed``: from the cache when Faker built them before, else from Faker.
+
+    Faker is the slow part of filler (~0.5 s to import), so its values are kept on disk keyed by
+    seed, Faker version and this recipe: the same values Faker would give, without loading it.
+    """
+    with _POOLS_LOCK:  # two threads asking at once: one runs Faker, the other reads its file
+        path = _pools_cache_file(seed)
+        if path is not None:
+            cached = _read_cached_pools(path)
+            if cached is not None:
+                return cached
+        pools = faker_name_pools(seed)
+        if path is not None:
+            _write_cached_pools(path, pools)
+        return pools
+
+
+def faker_name_pools(seed: int) -> NamePools:
+    """Faker("en_GB") values for ``seed`` (always runs Faker; see :func:`name_pools`)."""
     from faker import Faker  # heavy import (~0.25 s): only when filler is actually needed
 
     fake = Faker("en_GB", use_weighting=False)
@@ -181,88 +278,150 @@ def _time_of_day(rng: random.Random) -> str:
     return f"{hour12}{suffix}" if minute == 0 else f"{hour12}:{minute:02d}{suffix}"
 
 
-def generate_filler(scenario: Scenario, seed: int | None = None) -> list[TimelinePost]:
-    """The scenario's background posts, ids ``f0001``..., sorted by time; none needs an answer."""
-    filler = scenario.filler
-    if filler.count == 0 or not filler.topics:
-        return []
-    seed = filler.seed if seed is None else seed
-    pools = name_pools(seed)
-    rng = random.Random(seed)
-    span = filler.over if filler.over is not None else timedelta(minutes=scenario.duration_minutes)
-    span_seconds = max(0, int(span.total_seconds()))
-    count = filler.count
+class FillerPlan:
+    """One scenario's filler for one seed: ids and times at once, text and authors on demand.
 
-    crowd = filler_personas(scenario, seed, max(8, min(MAX_FILLER_PERSONAS, count // 5 + 1)))
-    topics = filler.topics
-    templates = [[split_template(t) for t in topic.templates] for topic in topics]
-    cum_weights: list[float] = []
-    total = 0.0
-    for topic in topics:
-        total += topic.weight
-        cum_weights.append(total)
-    chosen = rng.choices(range(len(topics)), cum_weights=cum_weights, k=count)
-    seconds = sorted(rng.randint(0, span_seconds) for _ in range(count))
+    The ids and times come from the first draws of ``random.Random(seed)`` and need no names, so
+    a timeline can be ordered and started without Faker. Each post's text and author continue
+    the same generator in post order, so :meth:`post` materialises posts up to the one asked
+    for; the result is exactly what eager generation gives (:func:`generate_filler` is this
+    plan, materialised). Thread-safe: a worker may :meth:`prepare` while the GUI reads posts.
+    """
 
-    taken_ids = {p.id for p in scenario.posts} | {
-        p.id for fu in scenario.follow_ups for p in fu.posts
-    }
-    first_names, last_names = pools.first_names, pools.last_names
-    streets, towns = pools.streets, pools.towns
-    choice, randint = rng.choice, rng.randint
-
-    def value(field: str, drawn: dict[str, str]) -> str:
-        if field in drawn:
-            return drawn[field]
-        if field == "first_name":
-            v = choice(first_names)
-        elif field == "name":
-            v = f"{choice(first_names)} {choice(last_names)}"
-        elif field == "street":
-            v = choice(streets)
-        elif field == "town":
-            v = choice(towns)
-        elif field == "place":
-            v = choice(_PLACES).format(street=choice(streets), town=choice(towns))
-        elif field == "weekday":
-            v = choice(_WEEKDAYS)
-        elif field == "time":
-            v = _time_of_day(rng)
-        else:  # number
-            v = str(randint(2, 30))
-        drawn[field] = v
-        return v
-
-    posts: list[TimelinePost] = []
-    for n in range(count):
-        pieces = choice(templates[chosen[n]])
-        drawn: dict[str, str] = {}
-        text = "".join(
-            literal + (value(field, drawn) if field is not None else "")
-            for literal, field in pieces
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        filler = scenario.filler
+        self.seed = filler.seed if seed is None else seed
+        self._scenario = scenario
+        self._lock = threading.Lock()
+        self._posts: list[TimelinePost] = []
+        self._make: Callable[[int], TimelinePost] | None = None
+        if filler.count == 0 or not filler.topics:
+            self.ids: tuple[str, ...] = ()
+            self.times: tuple[timedelta, ...] = ()
+            return
+        rng = random.Random(self.seed)
+        span = (
+            filler.over if filler.over is not None else timedelta(minutes=scenario.duration_minutes)
         )
-        ident = f"f{n + 1:04d}"
-        if ident in taken_ids:
-            ident = f"filler-{n + 1:04d}"
-        posts.append(
-            TimelinePost(
-                id=ident,
-                at=timedelta(seconds=seconds[n]),
+        span_seconds = max(0, int(span.total_seconds()))
+        count = filler.count
+        cum_weights: list[float] = []
+        total = 0.0
+        for topic in filler.topics:
+            total += topic.weight
+            cum_weights.append(total)
+        self._chosen = rng.choices(range(len(filler.topics)), cum_weights=cum_weights, k=count)
+        randint = rng.randint
+        seconds = sorted([randint(0, span_seconds) for _ in range(count)])
+        self._rng = rng  # continues, post by post, in materialise order
+        taken_ids = {p.id for p in scenario.posts} | {
+            p.id for fu in scenario.follow_ups for p in fu.posts
+        }
+        ids = []
+        for n in range(count):
+            ident = f"f{n + 1:04d}"
+            ids.append(ident if ident not in taken_ids else f"filler-{n + 1:04d}")
+        self.ids = tuple(ids)
+        self.times = tuple(timedelta(seconds=s) for s in seconds)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def prepared(self) -> bool:
+        """Whether the name pools and the crowd of residents are ready (posts are then cheap)."""
+        return self._make is not None or not self.ids
+
+    def prepare(self) -> None:
+        """Get the name pools and residents ready (Faker, unless cached: call off the GUI thread)."""
+        if self.prepared:
+            return
+        with self._lock:
+            if self._make is None:
+                self._make = self._post_maker()
+
+    def post(self, n: int) -> TimelinePost:
+        """Filler post ``n`` (0-based, in time order), materialising any before it first."""
+        posts = self._posts
+        if n < len(posts):
+            return posts[n]
+        if not 0 <= n < len(self.ids):
+            raise IndexError(f"filler post {n} is out of range")
+        with self._lock:
+            if self._make is None:
+                self._make = self._post_maker()
+            make = self._make
+            while len(posts) <= n:
+                posts.append(make(len(posts)))
+        return posts[n]
+
+    def posts(self) -> list[TimelinePost]:
+        """Every filler post, in time order."""
+        if self.ids:
+            self.post(len(self.ids) - 1)
+        return list(self._posts)
+
+    def _post_maker(self) -> Callable[[int], TimelinePost]:
+        scenario, seed, rng = self._scenario, self.seed, self._rng
+        pools = name_pools(seed)
+        count = len(self.ids)
+        crowd = filler_personas(scenario, seed, max(8, min(MAX_FILLER_PERSONAS, count // 5 + 1)))
+        templates = [
+            [split_template(t) for t in topic.templates] for topic in scenario.filler.topics
+        ]
+        chosen, ids, times = self._chosen, self.ids, self.times
+        first_names, last_names = pools.first_names, pools.last_names
+        streets, towns = pools.streets, pools.towns
+        choice, randint = rng.choice, rng.randint
+
+        def value(field: str, drawn: dict[str, str]) -> str:
+            if field in drawn:
+                return drawn[field]
+            if field == "first_name":
+                v = choice(first_names)
+            elif field == "name":
+                v = f"{choice(first_names)} {choice(last_names)}"
+            elif field == "street":
+                v = choice(streets)
+            elif field == "town":
+                v = choice(towns)
+            elif field == "place":
+                v = choice(_PLACES).format(street=choice(streets), town=choice(towns))
+            elif field == "weekday":
+                v = choice(_WEEKDAYS)
+            elif field == "time":
+                v = _time_of_day(rng)
+            else:  # number
+                v = str(randint(2, 30))
+            drawn[field] = v
+            return v
+
+        def make(n: int) -> TimelinePost:
+            pieces = choice(templates[chosen[n]])
+            drawn: dict[str, str] = {}
+            text = "".join(
+                literal + (value(field, drawn) if field is not None else "")
+                for literal, field in pieces
+            )
+            return TimelinePost(
+                id=ids[n],
+                at=times[n],
                 author=choice(crowd),
                 text=text.strip() or "…",
                 priority=Priority.low,
                 source="filler",
             )
-        )
-    return posts
+
+        return make
 
 
-def build_timeline(scenario: Scenario, seed: int | None = None) -> list[TimelinePost]:
-    """Scripted posts and filler merged by time; on equal times scripted posts come first.
+def generate_filler(scenario: Scenario, seed: int | None = None) -> list[TimelinePost]:
+    """The scenario's background posts, ids ``f0001``..., sorted by time; none needs an answer."""
+    return FillerPlan(scenario, seed).posts()
 
-    ``seed`` defaults to ``scenario.filler.seed``; the same seed always gives the same timeline.
-    Follow-up posts are not here: the timeline engine releases them when their triggers fire.
-    """
+
+def scripted_posts(scenario: Scenario) -> list[TimelinePost]:
+    """The scenario's own posts as timeline posts, in file order (authors resolved)."""
     personas = {p.id: p for p in scenario.personas}
     scripted: list[TimelinePost] = []
     for p in scenario.posts:
@@ -281,5 +440,14 @@ def build_timeline(scenario: Scenario, seed: int | None = None) -> list[Timeline
                 source="scripted",
             )
         )
+    return scripted
+
+
+def build_timeline(scenario: Scenario, seed: int | None = None) -> list[TimelinePost]:
+    """Scripted posts and filler merged by time; on equal times scripted posts come first.
+
+    ``seed`` defaults to ``scenario.filler.seed``; the same seed always gives the same timeline.
+    Follow-up posts are not here: the timeline engine releases them when their triggers fire.
+    """
     # sort is stable: scripted posts (listed first, in file order) stay ahead of filler on ties
-    return sorted(scripted + generate_filler(scenario, seed), key=attrgetter("at"))
+    return sorted(scripted_posts(scenario) + generate_filler(scenario, seed), key=attrgetter("at"))

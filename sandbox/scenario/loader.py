@@ -4,11 +4,21 @@ Three passes, each stopping the load if it finds anything: safe YAML reading
 (:mod:`sandbox.scenario.yamlread`), the pydantic models, then the cross-reference checks
 (:mod:`sandbox.scenario.checks`). Every problem becomes a one-line ``file:line:col: message``
 naming the post or persona it is about; nothing raises anything but :class:`ScenarioError`.
+
+Big files are parsed once: the 10,000-post stress scenario takes ~0.3 s to parse and check, so
+the checked :class:`Scenario` is kept in the user's cache folder, keyed by the SHA-256 of the
+file's bytes and by the code that checked it, and read back (~0.05 s) the next time.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import os
+import pickle
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +30,14 @@ from sandbox.scenario.errors import Problem, ScenarioError
 from sandbox.scenario.explain import context_and_field, explain, join_message
 from sandbox.scenario.models import Scenario
 
-__all__ = ["Problem", "ScenarioError", "load_scenario", "load_scenario_text", "read_scenario_bytes"]
+__all__ = [
+    "Problem",
+    "ScenarioError",
+    "cache_dir",
+    "load_scenario",
+    "load_scenario_text",
+    "read_scenario_bytes",
+]
 
 MAX_PROBLEMS = 100
 
@@ -51,8 +68,116 @@ def load_scenario(path: Path | str) -> Scenario:
 
 
 def read_scenario_bytes(data: bytes, name: str) -> Scenario:
-    """Check raw bytes (as read from a file) and load them as a scenario called ``name``."""
-    return load_scenario_text(yamlread.decode(data, name), name)
+    """Check raw bytes (as read from a file) and load them as a scenario called ``name``.
+
+    A big file that loaded before is not parsed again: its checked form comes from the cache.
+    """
+    if len(data) < DISK_CACHE_MIN_BYTES:
+        return load_scenario_text(yamlread.decode(data, name), name)
+    digest = hashlib.sha256(data).hexdigest()
+    scenario = _read_disk_cache(digest)
+    if scenario is None:
+        scenario = load_scenario_text(yamlread.decode(data, name), name)
+        _write_disk_cache(digest, scenario)
+    return scenario
+
+
+# -- remembering loaded scenarios -------------------------------------------------------------
+# Below this size a file parses in milliseconds: keeping a copy on disk is not worth it.
+DISK_CACHE_MIN_BYTES = 128 * 1024
+DISK_CACHE_FILES = 8  # newest kept; a trainer editing a big file leaves no trail of copies
+_fingerprint: str | None = None
+
+
+def cache_dir() -> Path:
+    """Where derived, rebuildable data is kept between runs (safe to delete at any time).
+
+    ``SANDBOX_CACHE_DIR`` if set; else beside the data when ``SANDBOX_DATA_DIR`` is set (tests
+    and portable installs stay out of the real user directories); else the user's cache folder.
+    """
+    override = os.environ.get("SANDBOX_CACHE_DIR")
+    if override:
+        return Path(override)
+    data = os.environ.get("SANDBOX_DATA_DIR")
+    if data:
+        return Path(data) / "cache"
+    import platformdirs
+
+    from sandbox.paths import APP_AUTHOR, APP_NAME
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
+def _code_fingerprint() -> str:
+    """What a cached copy depends on: the checking code, pydantic and Python versions."""
+    global _fingerprint
+    if _fingerprint is None:
+        import pydantic
+
+        from sandbox.scenario import checks, models
+
+        h = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}|".encode())
+        for module in (models, checks, yamlread, sys.modules[__name__]):
+            source = getattr(module, "__file__", None)
+            if source:
+                with contextlib.suppress(OSError):
+                    h.update(Path(source).read_bytes())
+        _fingerprint = h.hexdigest()[:16]
+    return _fingerprint
+
+
+def _disk_cache_file(digest: str) -> Path:
+    return cache_dir() / "scenarios" / f"{digest}-{_code_fingerprint()}.pickle"
+
+
+class _ScenarioUnpickler(pickle.Unpickler):
+    """Rebuilds only scenario models and date/time values: anything else in a cache file (a
+    damaged or planted one) is refused rather than run."""
+
+    _DATETIME = frozenset({"datetime", "date", "time", "timedelta", "timezone"})
+
+    def find_class(self, module: str, name: str) -> Any:
+        from enum import Enum
+
+        from pydantic import BaseModel
+
+        from sandbox.scenario import models
+
+        if module == "sandbox.scenario.models":
+            value = getattr(models, name, None)
+            if isinstance(value, type) and issubclass(value, (BaseModel, Enum)):
+                return value
+        elif module == "datetime" and name in self._DATETIME:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a scenario cache")
+
+
+def _read_disk_cache(digest: str) -> Scenario | None:
+    """The checked scenario for these bytes, if a copy made by this same code is on disk."""
+    try:
+        data = _disk_cache_file(digest).read_bytes()
+        scenario = _ScenarioUnpickler(io.BytesIO(data)).load()
+    except FileNotFoundError:
+        return None
+    except Exception:  # unreadable or damaged: parse the file instead (and replace the copy)
+        return None
+    return scenario if isinstance(scenario, Scenario) else None
+
+
+def _write_disk_cache(digest: str, scenario: Scenario) -> None:
+    """Best effort: a read-only or full disk only means parsing again next time."""
+    path = _disk_cache_file(digest)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        copies = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in copies[DISK_CACHE_FILES:]:
+            old.unlink()
+    except Exception:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:

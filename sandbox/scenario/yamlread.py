@@ -14,15 +14,16 @@ composing the (already depth-checked) text and walking the node tree along an er
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any
 
 from sandbox.scenario.errors import Problem, ScenarioError
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import MappingNode, Node
+
+# The loader class; None means libyaml's when PyYAML has it, else PyYAML's Python one.
+_Loader: Any = None
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -33,8 +34,37 @@ _Y = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = _Y + "str", _Y + "int", _Y + "float", _Y + "bool", _Y + "null"
 _TIMESTAMP, _MERGE, _VALUE = _Y + "timestamp", _Y + "merge", _Y + "value"
 _MAP, _SEQ = _Y + "map", _Y + "seq"
-_RESOLVER_FIRSTS = frozenset(_Loader.yaml_implicit_resolvers)
-_CONSTRUCTOR = SafeConstructor()
+
+
+class _PyYAML:
+    """PyYAML's pieces, imported on first use: a scenario read back from the cache (see
+    :mod:`sandbox.scenario.loader`) never needs them, and importing PyYAML costs ~60 ms."""
+
+    def __init__(self) -> None:
+        import yaml
+        from yaml.constructor import ConstructorError, SafeConstructor
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        self.yaml = yaml
+        self.default_loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        self.resolver_firsts = frozenset(self.default_loader.yaml_implicit_resolvers)
+        self.constructor = SafeConstructor()
+        self.ConstructorError = ConstructorError
+        self.ScalarNode, self.MappingNode, self.SequenceNode = ScalarNode, MappingNode, SequenceNode
+
+
+_pyyaml: _PyYAML | None = None
+
+
+def _lib() -> _PyYAML:
+    global _pyyaml
+    if _pyyaml is None:
+        _pyyaml = _PyYAML()
+    return _pyyaml
+
+
+def _loader_class() -> Any:
+    return _Loader if _Loader is not None else _lib().default_loader
 
 
 class _Abort(Exception):
@@ -132,6 +162,7 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
+    yaml = _lib().yaml
     if isinstance(exc, yaml.reader.ReaderError):
         before = text[: exc.position]
         line = before.count("\n") + 1
@@ -207,6 +238,7 @@ class _Builder:
         self.alias_nodes = 0
         self.root: Any = None
         self.documents = 0
+        self.lib = _lib()
 
     def problem(self, mark: Any, message: str) -> None:
         line, col = _pos(mark)
@@ -217,10 +249,11 @@ class _Builder:
     # -- values -------------------------------------------------------------------------------
     def scalar(self, ev: yaml.ScalarEvent) -> Any:
         tag, value = ev.tag, ev.value
+        lib = self.lib
         if tag is None or tag == "!":
-            if not ev.implicit[0] or (value[:1] not in _RESOLVER_FIRSTS):
+            if not ev.implicit[0] or (value[:1] not in lib.resolver_firsts):
                 return value
-            tag = self._resolver.resolve(ScalarNode, value, (True, False))
+            tag = self._resolver.resolve(lib.ScalarNode, value, (True, False))
         if tag in (_STR, _VALUE):
             return value
         if tag == _NULL:
@@ -232,15 +265,15 @@ class _Builder:
                 return value
             try:
                 if tag == _INT:
-                    return _CONSTRUCTOR.construct_yaml_int(ScalarNode(tag, value))
-                return _CONSTRUCTOR.construct_yaml_float(ScalarNode(tag, value))
-            except (ValueError, ConstructorError):
+                    return lib.constructor.construct_yaml_int(lib.ScalarNode(tag, value))
+                return lib.constructor.construct_yaml_float(lib.ScalarNode(tag, value))
+            except (ValueError, lib.ConstructorError):
                 self.problem(ev.start_mark, f'"{value}" is not a valid number')
                 return value
         if tag == _TIMESTAMP:
             try:
-                return _CONSTRUCTOR.construct_yaml_timestamp(ScalarNode(tag, value))
-            except (ValueError, ConstructorError):
+                return lib.constructor.construct_yaml_timestamp(lib.ScalarNode(tag, value))
+            except (ValueError, lib.ConstructorError):
                 self.problem(ev.start_mark, f'"{value}" is not a valid date or time')
                 return value
         if tag == _MERGE:
@@ -354,6 +387,7 @@ class _Builder:
     def run(self, loader: Any) -> None:
         self._resolver = loader
         get_event = loader.get_event
+        yaml = self.lib.yaml
         scalar_cls, start_map, end_map = (
             yaml.ScalarEvent,
             yaml.MappingStartEvent,
@@ -410,11 +444,11 @@ def parse(text: str, file: str) -> Any:
     builder = _Builder(file)
     loader: Any = None
     try:
-        loader = _Loader(text)  # the pure-Python reader checks characters here
+        loader = _loader_class()(text)  # the pure-Python reader checks characters here
         builder.run(loader)
     except _Abort:
         pass
-    except yaml.YAMLError as exc:
+    except builder.lib.yaml.YAMLError as exc:
         builder.problems.append(_syntax_problem(exc, text, file))
     except RecursionError:  # only reachable with the pure-Python parser
         builder.problems.append(Problem(file, 1, 1, f"nesting deeper than {MAX_DEPTH} levels"))
@@ -429,22 +463,24 @@ def parse(text: str, file: str) -> Any:
 # -- locating values after the fact -----------------------------------------------------------
 def compose(text: str) -> Node | None:
     """The node tree of text that :func:`parse` has already accepted (so depth is bounded)."""
-    return yaml.compose(text, Loader=_Loader)
+    node: Node | None = _lib().yaml.compose(text, Loader=_loader_class())
+    return node
 
 
 def _find_key(node: MappingNode, key: str, depth: int = 0) -> tuple[Node, Node] | None:
+    lib = _lib()
     merges: list[Node] = []
     for k, v in node.value:
         if k.tag == _MERGE:
             merges.append(v)
-        elif isinstance(k, ScalarNode) and k.value == key:
+        elif isinstance(k, lib.ScalarNode) and k.value == key:
             return k, v
     if depth > MAX_DEPTH:
         return None
     for m in merges:
-        candidates = m.value if isinstance(m, SequenceNode) else [m]
+        candidates = m.value if isinstance(m, lib.SequenceNode) else [m]
         for c in candidates:
-            if isinstance(c, MappingNode):
+            if isinstance(c, lib.MappingNode):
                 found = _find_key(c, key, depth + 1)
                 if found:
                     return found
@@ -458,11 +494,12 @@ def locate(root: Node | None, loc: Sequence[str | int], at_key: bool = False) ->
     """
     if root is None:
         return 1, 1
+    lib = _lib()
     node: Node = root
     mark = node.start_mark
     parts = list(loc)
     for i, part in enumerate(parts):
-        if isinstance(node, MappingNode) and isinstance(part, str):
+        if isinstance(node, lib.MappingNode) and isinstance(part, str):
             found = _find_key(node, part)
             if found is None:
                 break
@@ -474,7 +511,9 @@ def locate(root: Node | None, loc: Sequence[str | int], at_key: bool = False) ->
             node = value_node
             mark = node.start_mark
         elif (
-            isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+            isinstance(node, lib.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
         ):
             node = node.value[part]
             mark = node.start_mark

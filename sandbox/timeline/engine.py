@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sandbox.scenario.filler import build_timeline
+from sandbox.scenario.filler import FillerPlan, scripted_posts
 from sandbox.scenario.models import ActionKind, FollowUp, OfficeHours, Priority, Scenario
 from sandbox.scenario.timeline_posts import TimelinePost
 from sandbox.scoring.types import ScoreCard, ScoringContext
@@ -129,12 +129,26 @@ class TimelineEngine:
     ) -> None:
         self.scenario = scenario
         self.seed = seed
-        posts = build_timeline(scenario, seed=seed) if timeline is None else list(timeline)
-        # build_timeline sorts already; a stable sort keeps its order for equal times.
-        self._timeline: list[TimelinePost] = sorted(posts, key=lambda p: p.at)
+        # The timeline as slots in release order: a post, or the index of a filler post that
+        # the plan makes when it is released (its id and time are known now, its text later).
+        # Same order as build_timeline: by time, scripted (in file order) before filler on ties.
+        if timeline is None:
+            posts = scripted_posts(scenario)
+            self._filler: FillerPlan | None = FillerPlan(scenario, seed)
+            filler_times = self._filler.times
+        else:
+            posts, self._filler, filler_times = list(timeline), None, ()
+        order = sorted(
+            [(p.at, 0, i) for i, p in enumerate(posts)]
+            + [(at, 1, n) for n, at in enumerate(filler_times)]
+        )
+        self._times: list[timedelta] = [at for at, _, _ in order]
+        self._slots: list[TimelinePost | int] = [
+            posts[i] if kind == 0 else i for _, kind, i in order
+        ]
         self._cursor = 0
         self._now = timedelta(0)
-        self._seq = itertools.count(len(self._timeline))
+        self._seq = itertools.count(len(self._slots))
         self._pending_posts: list[tuple[timedelta, int, TimelinePost]] = []
         self._deadlines: list[tuple[timedelta, int, FollowUp]] = []
         self._personas = {p.id: p for p in scenario.personas}
@@ -160,7 +174,11 @@ class TimelineEngine:
         seen: set[str] = set()
         duplicates: list[str] = []
         follow_up_ids = (p.id for fu in self.scenario.follow_ups for p in fu.posts)
-        for post_id in itertools.chain((p.id for p in self._timeline), follow_up_ids):
+        timeline_ids = (
+            slot.id if isinstance(slot, TimelinePost) else self._filler_id(slot)
+            for slot in self._slots
+        )
+        for post_id in itertools.chain(timeline_ids, follow_up_ids):
             if post_id in seen:
                 duplicates.append(post_id)
             seen.add(post_id)
@@ -174,6 +192,26 @@ class TimelineEngine:
                     raise ValueError(
                         f'follow-up "{fu.id}": post "{p.id}" has unknown author "{p.author}"'
                     )
+
+    def _filler_id(self, n: int) -> str:
+        assert self._filler is not None
+        return self._filler.ids[n]
+
+    def _slot_post(self, index: int) -> TimelinePost:
+        slot = self._slots[index]
+        if isinstance(slot, TimelinePost):
+            return slot
+        assert self._filler is not None
+        return self._filler.post(slot)
+
+    def prepare_filler(self) -> None:
+        """Make filler text cheap to release later (loads the name pools: Faker unless cached).
+
+        Optional: releases work without it. The app calls it on a worker thread after the first
+        paint, so the first filler post released later does not stall the clock.
+        """
+        if self._filler is not None:
+            self._filler.prepare()
 
     # ------------------------------------------------------------------ time
 
@@ -209,13 +247,13 @@ class TimelineEngine:
     def _advance(self, elapsed: timedelta) -> None:
         if elapsed > self._now:
             self._now = elapsed
-        timeline, n = self._timeline, len(self._timeline)
+        times, n = self._times, len(self._times)
         pending, deadlines = self._pending_posts, self._deadlines
         while True:
             # The earliest of: next scripted/filler post, next follow-up post, next deadline.
             best: tuple[timedelta, int, int] | None = None
             if self._cursor < n:
-                best = (timeline[self._cursor].at, _POST, self._cursor)
+                best = (times[self._cursor], _POST, self._cursor)
             if pending:
                 cand = (pending[0][0], _POST, pending[0][1])
                 if best is None or cand < best:
@@ -230,7 +268,7 @@ class TimelineEngine:
                 at, _, follow_up = heapq.heappop(deadlines)
                 self._on_deadline(follow_up, at)
             elif self._cursor < n and best[2] == self._cursor:
-                self._release(timeline[self._cursor])
+                self._release(self._slot_post(self._cursor))
                 self._cursor += 1
             else:
                 self._release(heapq.heappop(pending)[2])
@@ -241,8 +279,8 @@ class TimelineEngine:
         Counts follow-ups that a pending deadline will fire given the actions so far.
         """
         candidates: list[timedelta] = []
-        if self._cursor < len(self._timeline):
-            candidates.append(self._timeline[self._cursor].at)
+        if self._cursor < len(self._times):
+            candidates.append(self._times[self._cursor])
         if self._pending_posts:
             candidates.append(self._pending_posts[0][0])
         for at, _, follow_up in self._deadlines:

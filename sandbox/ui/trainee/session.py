@@ -31,6 +31,7 @@ TICK_MS = 100
 LIVE_DEBOUNCE_MS = 150
 DRAFT_DEBOUNCE_MS = 800
 CLOCK_SAVE_EVERY_MS = 5_000
+WARM_UP_DELAY_MS = 300
 
 
 class SerialWriter(QObject):
@@ -170,7 +171,23 @@ class TrainingSession(QObject):
         self.resume()
 
     def warm_up(self) -> None:
-        """Build a lazily built scorer now, in the background, before the learner needs it."""
+        """Soon after the first paint, build in the background what was left out of the start:
+        the filler's name pools (Faker, unless cached) and a lazily built scorer.
+
+        Waits ``WARM_UP_DELAY_MS`` first: the window's first paint needs the GUI thread, and a
+        worker importing modules holds the interpreter lock for much of the time it runs.
+        """
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up_now)
+
+    @Slot()
+    def _warm_up_now(self) -> None:
+        prepare_filler = getattr(self.engine, "prepare_filler", None)
+        if prepare_filler is not None:
+            run_op(
+                prepare_filler,
+                on_success=lambda _r: None,
+                on_failure=lambda exc: log.warning("filler: %r", exc),
+            )
         get = getattr(self.scorer, "get", None)
         if get is not None and not getattr(self.scorer, "ready", True):
             run_op(
