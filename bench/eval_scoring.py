@@ -59,7 +59,9 @@ def main() -> int:
             f"  tone pair ordering (poor < good): {pct(r.pair_ordering)} of {r.pairs} pairs   (target >= 90%)"
         )
         print(
-            f"  tone good/poor accuracy at best threshold (tone >= {r.tone_threshold}): {pct(r.tone_accuracy)}"
+            f"  tone family, good/poor at the best threshold (good = tone >= {r.tone_threshold}):"
+            f" accuracy {pct(r.tone_accuracy)}; 'poor' precision {pct(r.tone_poor_precision)},"
+            f" recall {pct(r.tone_poor_recall)}"
         )
         print(
             "  tone-issue recall: "

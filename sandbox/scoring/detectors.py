@@ -412,7 +412,7 @@ def _clause(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
 
 
 def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
-    private = PhraseMatcher(params.get("private_channels", ()))
+    private = _matcher(tuple(params.get("private_channels", ())))
     reply_private = private.search(doc.text) is not None
     hits = []
     for m in _SOLICIT_RE.finditer(doc.text):
@@ -500,7 +500,7 @@ def _post_has(doc: Doc, key: str, phrases: Sequence[str]) -> bool:
     return bool(doc._cache[cache_key])
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=2048)
 def _matcher(phrases: tuple[str, ...], case_sensitive: bool = False) -> PhraseMatcher:
     return PhraseMatcher(phrases, case_sensitive=case_sensitive)
 

@@ -38,6 +38,7 @@ _FAMILY_ORDER = {
     f: i for i, f in enumerate((Family.risk, Family.tone, Family.timing, Family.action))
 }
 _TEXT_ACTIONS = (ActionKind.reply, ActionKind.private_message)
+_MAX_HITS_PER_RULE = 20
 # Within these id groups, overlapping findings are one problem: keep the costliest.
 _EXCLUSIVE_GROUPS = (
     "risk.personal-data",
@@ -164,7 +165,13 @@ class Scorer:
         return self._score(reply_text or "", context, missed=False)
 
     def score_missed(self, context: ScoringContext) -> ScoreCard:
-        """Score a post that needed an answer and got none: silence is rude."""
+        """Score a post left without a response: silence is rude when it needed an answer.
+
+        With an expectation that does not need an answer (leave, hide, like), leaving it alone
+        was the right call and is scored as a deliberate ``leave``.
+        """
+        if context.expectation is not None and not context.expectation.needs_answer:
+            return self._score("", replace(context, action=ActionKind.leave), missed=False)
         return self._score("", context, missed=True)
 
     def _score(self, text: str, ctx: ScoringContext, *, missed: bool) -> ScoreCard:
@@ -213,7 +220,8 @@ class Scorer:
                 if comp.exceptions is not None:
                     exc = [m.span() for m in comp.exceptions.finditer(text)]
                     hits = [h for h in hits if not _overlaps_any(h, exc)]
-            raw.extend((comp, rule, h) for h in hits)
+            # a reply with 50,000 "!!" is one problem, not 50,000 findings
+            raw.extend((comp, rule, h) for h in hits[:_MAX_HITS_PER_RULE])
 
         raw = _resolve_overlaps(raw)
         findings = _price(raw)

@@ -114,6 +114,8 @@ class LabelledResult:
     tone_accuracy: float
     tone_threshold: int
     tone_issue_recall: dict[str, float]
+    tone_poor_precision: float = math.nan
+    tone_poor_recall: float = math.nan
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
     misordered: list[str] = field(default_factory=list)
@@ -173,6 +175,11 @@ def evaluate_labelled(
             for r in rows
         )
         best = max(best, (correct / len(rows), t))
+    t = best[1]
+    pred_poor = {r["id"] for r in rows if (cards[r["id"]].scores[Family.tone] or 0) < t}
+    true_poor = {r["id"] for r in rows if r["labels"]["tone"] == "poor"}
+    tone_poor_precision = _ratio(len(pred_poor & true_poor), len(pred_poor))
+    tone_poor_recall = _ratio(len(pred_poor & true_poor), len(true_poor))
     issue_recall = {}
     for issue in TONE_ISSUES:
         lines = [r for r in rows if issue in r["labels"].get("tone_issues", [])]
@@ -202,6 +209,8 @@ def evaluate_labelled(
         tone_accuracy=best[0],
         tone_threshold=best[1],
         tone_issue_recall=issue_recall,
+        tone_poor_precision=tone_poor_precision,
+        tone_poor_recall=tone_poor_recall,
         misses=misses,
         false_alarms=false_alarms,
         misordered=misordered,

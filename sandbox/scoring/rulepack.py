@@ -67,28 +67,58 @@ class PhraseMatcher:
 
     __slots__ = ("_regex", "phrases")
 
+    _END = ""  # trie key marking the end of a phrase
+
     def __init__(self, phrases: Iterable[str], *, case_sensitive: bool = False) -> None:
-        self.phrases = tuple(dict.fromkeys(p for p in phrases if p.strip()))
-        parts = sorted((self._part(p) for p in self.phrases), key=len, reverse=True)
+        self.phrases = tuple(dict.fromkeys(p.strip() for p in phrases if p.strip()))
+        # Phrases become a trie-shaped pattern: at each position the engine follows one branch
+        # instead of trying every phrase, which keeps long inputs fast (linear, small constant).
+        word_start: dict[str, Any] = {}
+        other_start: dict[str, Any] = {}
+        for phrase in self.phrases:
+            atoms = self._atoms(phrase if case_sensitive else phrase.lower())
+            root = word_start if (phrase[0].isalnum() or phrase[0] == "_") else other_start
+            node = root
+            for atom in atoms:
+                node = node.setdefault(atom, {})
+            node[self._END] = True
+        parts = []
+        if word_start:
+            parts.append(r"(?<!\w)" + self._trie(word_start))
+        if other_start:
+            parts.append(self._trie(other_start))
         flags = 0 if case_sensitive else re.IGNORECASE
         self._regex = re.compile("|".join(parts), flags) if parts else None
 
     @staticmethod
-    def _part(phrase: str) -> str:
-        phrase = phrase.strip()
+    def _atoms(phrase: str) -> list[str]:
+        """A phrase as regex atoms: one per character, whitespace runs, a wildcard ending and
+        a word-edge check after a final word character."""
         out: list[str] = []
-        for i, word in enumerate(phrase.split()):
+        words = phrase.split()
+        for i, word in enumerate(words):
             if i:
                 out.append(r"\s+")
             wild = word.endswith("*") and len(word) > 1
-            # a typed apostrophe also matches the typographic one (we'll / we’ll)
-            piece = re.sub("['’]", "['’]", re.escape(word[:-1] if wild else word))
-            out.append(piece + (r"[\w'’-]{0,30}" if wild else ""))
-        body = "".join(out)
-        head = r"(?<!\w)" if (phrase[0].isalnum() or phrase[0] == "_") else ""
-        tail_char = phrase[-2] if phrase.endswith("*") and len(phrase) > 1 else phrase[-1]
-        tail = r"(?!\w)" if (tail_char.isalnum() or tail_char == "_") else ""
-        return f"(?:{head}{body}{tail})"
+            for ch in word[:-1] if wild else word:
+                # a typed apostrophe also matches the typographic one (we'll / we’ll)
+                out.append("['’]" if ch in "'’" else re.escape(ch))
+            if wild:
+                out.append(r"[\w'’-]{0,30}")
+        last = words[-1].rstrip("*") if words[-1] != "*" else words[-1]
+        if last and (last[-1].isalnum() or last[-1] == "_"):
+            out.append(r"(?!\w)")
+        return out
+
+    @classmethod
+    def _trie(cls, node: dict[str, Any]) -> str:
+        # Longer continuations first so the longest phrase wins, as with plain alternation.
+        branches = [atom + cls._trie(child) for atom, child in node.items() if atom != cls._END]
+        if cls._END in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
         if self._regex is None:

@@ -105,6 +105,12 @@ def test_silence_is_rude() -> None:
     assert card.overall == 0
 
 
+def test_unanswered_troll_is_fine() -> None:
+    card = score_missed(ScoringContext(post_text="clowns", expectation=_exp("leave", "hide")))
+    assert card.scores[Family.action] == 100 and card.scores[Family.timing] is None
+    assert card.overall == 100
+
+
 def test_escalation_to_the_right_and_wrong_team(scorer: Scorer) -> None:
     exp = _exp("escalate", team="press_office")
     right = scorer.score(
