@@ -333,3 +333,23 @@ def test_politeness_markers(score: Score) -> None:
     assert "tone.politeness.factuality" in rules_of(score("Actually, the bins were collected."))
     assert "tone.accusing-question" in rules_of(score("Why didn't you report it sooner?"))
     assert "tone.politeness.you-start" not in rules_of(score("You can report it online."))
+
+
+def test_swearing_in_a_crisis_post_is_not_a_troll(score: Score) -> None:
+    post = "everything at home is shit rn. honestly i dont want to be here anymore"
+    reply = (
+        "You matter. If you might act on these thoughts, call 999 now; Samaritans are on 116 123."
+    )
+    assert not {r for r in rules_of(score(reply, post=post)) if r.startswith("risk.")}
+
+
+def test_a_calm_answer_to_a_troll_is_not_arguing(score: Score) -> None:
+    post = "Flu jab is poison, look up the data"
+    calm = "The flu vaccine is the best protection against flu. Your GP or pharmacist can answer questions."
+    assert "risk.troll.argue" not in rules_of(score(calm, post=post, author_kind="troll"))
+    row = "If you'd read the budget you'd know. You just don't like the answers."
+    assert "risk.troll.argue" in rules_of(score(row, post=post, author_kind="troll"))
+
+
+def test_policy_statements_are_not_guarantees(score: Score) -> None:
+    assert "risk.guarantee" not in rules_of(score("We will never ask for bank details by text."))
