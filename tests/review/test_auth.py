@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -10,8 +10,6 @@ from sqlmodel import Session, select
 from sandbox import auth
 from sandbox.auth import PermissionDenied
 from sandbox.store.models import Attempt, AuditLog, Profile, utcnow
-
-T0 = utcnow() + timedelta(minutes=1)  # after the passphrase was set
 
 
 @pytest.fixture
@@ -25,6 +23,12 @@ def trainer(session: Session) -> Profile:
     return p
 
 
+@pytest.fixture
+def t0(trainer: Profile) -> datetime:
+    """A moment just after the passphrase was set (taken per test: suites can run for minutes)."""
+    return utcnow() + timedelta(minutes=1)
+
+
 def test_hash_is_argon2id_and_never_clear(session: Session, trainer: Profile) -> None:
     assert trainer.passphrase_hash is not None
     assert trainer.passphrase_hash.startswith("$argon2id$")
@@ -33,19 +37,19 @@ def test_hash_is_argon2id_and_never_clear(session: Session, trainer: Profile) ->
     assert all("correct horse" not in row.details_json for row in logs)
 
 
-def test_right_and_wrong_passphrase(session: Session, trainer: Profile) -> None:
-    bad = auth.verify_passphrase(session, profile=trainer, passphrase="wrong one", now=T0)
+def test_right_and_wrong_passphrase(session: Session, trainer: Profile, t0: datetime) -> None:
+    bad = auth.verify_passphrase(session, profile=trainer, passphrase="wrong one", now=t0)
     assert not bad.ok and bad.wait_seconds == 0 and "not right" in bad.message
     good = auth.verify_passphrase(
-        session, profile=trainer, passphrase="correct horse battery", now=T0 + timedelta(seconds=1)
+        session, profile=trainer, passphrase="correct horse battery", now=t0 + timedelta(seconds=1)
     )
     assert good.ok
     events = [r.event for r in session.exec(select(AuditLog).order_by(AuditLog.at)).all()]
     assert events[-2:] == ["auth.failed", "auth.succeeded"]
 
 
-def test_delay_grows_and_survives_restart(session: Session, trainer: Profile) -> None:
-    now = T0
+def test_delay_grows_and_survives_restart(session: Session, trainer: Profile, t0: datetime) -> None:
+    now = t0
     waits = []
     for _ in range(6):
         r = auth.verify_passphrase(session, profile=trainer, passphrase="nope nope", now=now)
