@@ -723,7 +723,9 @@ def detect_curt(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """A bare "Noted." or "OK" to someone who needed an answer."""
     words = _WORDS_RE.findall(doc.text)
     if 0 < len(words) <= int(params.get("max_words", 3)):
-        return [Hit(0, len(doc.text), doc.text.strip(), detail=f"{len(words)} words")]
+        n = len(words)
+        start, end = len(doc.text) - len(doc.text.lstrip()), len(doc.text.rstrip())
+        return [Hit(start, end, doc.text[start:end], detail=f"{n} word{'s' if n != 1 else ''}")]
     return []
 
 
