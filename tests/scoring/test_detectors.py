@@ -353,3 +353,31 @@ def test_a_calm_answer_to_a_troll_is_not_arguing(score: Score) -> None:
 
 def test_policy_statements_are_not_guarantees(score: Score) -> None:
     assert "risk.guarantee" not in rules_of(score("We will never ask for bank details by text."))
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry! Our officer Karen will ring you tomorrow.",
+        "Your housing officer is Jason Reed.",
+        "Mark, our highways inspector, will have a look.",
+        "Paula from the parking team can help.",
+    ],
+)
+def test_named_staff(score: Score, reply: str) -> None:
+    assert "risk.staff.named" in rules_of(score(reply))
+
+
+def test_team_voice_and_greetings_are_not_named_staff(score: Score) -> None:
+    for reply in ("Hi Sam, our team will look today.", "Our crew will be on Mill Lane on Monday."):
+        assert "risk.staff.named" not in rules_of(score(reply)), reply
+    assert "risk.staff.matters" in rules_of(score("The driver has been suspended."))
+
+
+def test_named_private_person_and_vehicle(score: Score) -> None:
+    assert "risk.personal-data.named-person" in rules_of(
+        score("Your neighbour Mr Dawson reported it too.")
+    )
+    card = score("We've passed the van registration KD19 XRT to enforcement.")
+    assert "risk.personal-data.vehicle" in rules_of(card)
+    assert "risk.personal-data.vehicle" not in rules_of(score("Our office is at M1 1AE."))
