@@ -731,7 +731,10 @@ def detect_curt(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 
 def detect_politeness(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     name = str(params.get("strategy", ""))
-    spans = doc.politeness.get(name, [])
+    key = "politeness:" + name
+    if key not in doc._cache:
+        doc._cache[key] = strategy_spans(doc.text, only=name).get(name, [])
+    spans = doc._cache[key]
     return [Hit(s, e, doc.text[s:e]) for s, e in spans]
 
 

@@ -149,14 +149,17 @@ def lexicon() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(pos), frozenset(neg)
 
 
-def strategy_spans(text: str) -> dict[str, list[tuple[int, int]]]:
-    """Where each strategy occurs in ``text`` (character spans)."""
-    out: dict[str, list[tuple[int, int]]] = {name: [] for name in STRATEGIES}
+def strategy_spans(text: str, only: str | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Where each strategy (or just ``only``) occurs in ``text`` (character spans)."""
+    names = (only,) if only else STRATEGIES
+    out: dict[str, list[tuple[int, int]]] = {name: [] for name in names}
     starts: list[int] = []
     for m in _SENTENCE_RE.finditer(text):
         lead = len(m.group()) - len(m.group().lstrip())
         starts.append(m.start() + lead)
     for name, (rx, initial) in _STRATEGY_PATTERNS.items():
+        if name not in out:
+            continue
         if initial:
             for s in starts:
                 hit = rx.match(text, s)
@@ -164,15 +167,18 @@ def strategy_spans(text: str) -> dict[str, list[tuple[int, int]]]:
                     out[name].append(hit.span())
         else:
             out[name] = [m.span() for m in rx.finditer(text)]
-    pos, neg = lexicon()
-    for m in _WORD_RE.finditer(text):
-        w = m.group().lower()
-        if w in pos:
-            out["positive_lexicon"].append(m.span())
-        elif w in neg:
-            out["negative_lexicon"].append(m.span())
-    out["question"] = [(i, i + 1) for i, ch in enumerate(text) if ch == "?"]
-    out["exclamation"] = [(i, i + 1) for i, ch in enumerate(text) if ch == "!"]
+    if "positive_lexicon" in out or "negative_lexicon" in out:
+        pos, neg = lexicon()
+        for m in _WORD_RE.finditer(text):
+            w = m.group().lower()
+            if w in pos and "positive_lexicon" in out:
+                out["positive_lexicon"].append(m.span())
+            elif w in neg and "negative_lexicon" in out:
+                out["negative_lexicon"].append(m.span())
+    if "question" in out:
+        out["question"] = [(i, i + 1) for i, ch in enumerate(text) if ch == "?"]
+    if "exclamation" in out:
+        out["exclamation"] = [(i, i + 1) for i, ch in enumerate(text) if ch == "!"]
     return out
 
 
