@@ -110,6 +110,7 @@ def main() -> int:
     scenario = load_scenario(path)
     t_loaded = time.perf_counter()
     engine = TimelineEngine(scenario, seed=scenario.filler.seed)
+    engine.advance_to(timedelta(0))  # as prepare_new does: the start's posts, off the GUI thread
     t_built = time.perf_counter()
     prepared = PreparedAttempt(
         scenario, path, engine, LazyScorer(scenario, path), "practice", scenario.filler.seed, None
@@ -128,7 +129,7 @@ def main() -> int:
         original_paint(*a)
         painted.append(time.perf_counter())
 
-    screen.delegate.paint = paint  # type: ignore[method-assign]
+    screen.delegate.paint = paint  # type: ignore[method-assign,assignment]
     screen.show()
     screen.start(running=False)
     if screen.model.rowCount() == 0:
@@ -200,7 +201,7 @@ def main() -> int:
         QTest.qWait(200)  # a pause: the next key is scored at once
         shown.clear()
         k0 = time.perf_counter()
-        QTest.keyClick(editor, text[i % len(text)])
+        QTest.keyClick(editor, text[i % len(text)])  # type: ignore[call-overload]
         wait_until(app, lambda: bool(shown), timeout=5)
         isolated.append((shown[-1] - k0) * 1000)
     burst: list[float] = []
@@ -209,7 +210,11 @@ def main() -> int:
         shown.clear()
         QTest.keyClicks(editor, "quick typing ")
         k0 = time.perf_counter()
-        wait_until(app, lambda k0=k0: bool(shown) and shown[-1] > k0, timeout=5)
+
+        def after(k0: float = k0) -> bool:
+            return bool(shown) and shown[-1] > k0
+
+        wait_until(app, after, timeout=5)
         burst.append((shown[-1] - k0) * 1000)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -227,8 +232,10 @@ def main() -> int:
         f"GUI (window, model, first paint) {gui_share * 1000:.0f} ms"
     )
     print(
-        f"  cache: {'empty (first launch)' if args.cold else 'kept between runs'}; loaded before "
-        f"first paint: {', '.join(loaded_early) or 'none'} of {', '.join(HEAVY)}"
+        f"  cache: {'empty (first launch)' if args.cold else 'kept between runs'}; "
+        f"bytecode: {'not written (PYTHONDONTWRITEBYTECODE)' if sys.dont_write_bytecode else 'on'}; "
+        f"loaded before first paint: {', '.join(loaded_early) or 'none'} "
+        f"(watched: {', '.join(HEAVY)})"
     )
     from_start = t_first_paint - t_imports
     print(

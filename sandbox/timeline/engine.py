@@ -6,6 +6,9 @@ interrupted by a crash is rebuilt exactly by :meth:`TimelineEngine.replay`.
 
 Pending work is kept sorted (the scenario's sorted timeline walked with a cursor, plus heaps for
 follow-up posts and follow-up deadlines), so releasing 10,000 posts is a single linear pass.
+Filler posts are ordered from their ids and times alone; their text and authors are made as they
+are released (:class:`~sandbox.scenario.filler.FillerPlan`), so starting costs milliseconds and
+needs no Faker, and the posts released are exactly those :func:`build_timeline` lists.
 """
 
 from __future__ import annotations

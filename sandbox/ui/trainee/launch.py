@@ -83,6 +83,9 @@ def prepare_new(
     scenario = load_scenario(path)
     seed = scenario.filler.seed if seed is None else seed
     engine = TimelineEngine(scenario, seed=seed)
+    # Release what is due at the start here, off the GUI thread: a filler post among it needs
+    # the name pools (Faker on a seed's first run). Later filler is made as it is released.
+    engine.advance_to(timedelta(0))
     scorer = LazyScorer(scenario, path)
     attempt_id = None
     if db is not None and profile_id is not None:
