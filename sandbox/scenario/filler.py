@@ -104,8 +104,6 @@ class NamePools:
 
 
 _POOLS_LOCK = threading.Lock()
-# Bump when the recipe below changes, so cached pools from the old recipe are not reused.
-POOLS_RECIPE = 1
 
 
 def _faker_version() -> str | None:
@@ -119,13 +117,20 @@ def _faker_version() -> str | None:
 
 
 def _pools_cache_file(seed: int) -> Path | None:
+    """Keyed by seed, Faker's version and this module's code (the recipe); None if either of
+    the last two cannot be read, so pools from another recipe are never reused."""
+    import hashlib
+
     version = _faker_version()
+    try:
+        recipe = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
     if version is None:
         return None
-    sizes = f"{FIRST_NAMES}-{LAST_NAMES}-{STREETS}-{TOWNS}"
     from sandbox.scenario.loader import cache_dir
 
-    return cache_dir() / "name-pools" / f"r{POOLS_RECIPE}-faker{version}-{sizes}-seed{seed}.json"
+    return cache_dir() / "name-pools" / f"faker{version}-{recipe}-seed{seed}.json"
 
 
 def _read_cached_pools(path: Path) -> NamePools | None:

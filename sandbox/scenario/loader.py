@@ -109,7 +109,11 @@ def cache_dir() -> Path:
 
 
 def _code_fingerprint() -> str:
-    """What a cached copy depends on: the checking code, pydantic and Python versions."""
+    """What a cached copy depends on: the checking code, pydantic and Python versions.
+
+    Empty when the code's source cannot be read (e.g. a frozen build): then nothing is cached,
+    since a copy could not be told apart from one made by an older version of the app.
+    """
     global _fingerprint
     if _fingerprint is None:
         import pydantic
@@ -117,17 +121,21 @@ def _code_fingerprint() -> str:
         from sandbox.scenario import checks, models
 
         h = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}|".encode())
-        for module in (models, checks, yamlread, sys.modules[__name__]):
-            source = getattr(module, "__file__", None)
-            if source:
-                with contextlib.suppress(OSError):
-                    h.update(Path(source).read_bytes())
-        _fingerprint = h.hexdigest()[:16]
+        try:
+            for module in (models, checks, yamlread, sys.modules[__name__]):
+                h.update(Path(module.__file__ or "").read_bytes())
+        except (OSError, TypeError):
+            _fingerprint = ""
+        else:
+            _fingerprint = h.hexdigest()[:16]
     return _fingerprint
 
 
-def _disk_cache_file(digest: str) -> Path:
-    return cache_dir() / "scenarios" / f"{digest}-{_code_fingerprint()}.pickle"
+def _disk_cache_file(digest: str) -> Path | None:
+    fingerprint = _code_fingerprint()
+    if not fingerprint:
+        return None
+    return cache_dir() / "scenarios" / f"{digest}-{fingerprint}.pickle"
 
 
 class _ScenarioUnpickler(pickle.Unpickler):
@@ -154,12 +162,13 @@ class _ScenarioUnpickler(pickle.Unpickler):
 
 def _read_disk_cache(digest: str) -> Scenario | None:
     """The checked scenario for these bytes, if a copy made by this same code is on disk."""
-    try:
-        data = _disk_cache_file(digest).read_bytes()
-        scenario = _ScenarioUnpickler(io.BytesIO(data)).load()
-    except FileNotFoundError:
+    path = _disk_cache_file(digest)
+    if path is None:
         return None
-    except Exception:  # unreadable or damaged: parse the file instead (and replace the copy)
+    try:
+        data = path.read_bytes()
+        scenario = _ScenarioUnpickler(io.BytesIO(data)).load()
+    except Exception:  # missing, unreadable or damaged: parse the file (and write a new copy)
         return None
     return scenario if isinstance(scenario, Scenario) else None
 
@@ -167,6 +176,8 @@ def _read_disk_cache(digest: str) -> Scenario | None:
 def _write_disk_cache(digest: str, scenario: Scenario) -> None:
     """Best effort: a read-only or full disk only means parsing again next time."""
     path = _disk_cache_file(digest)
+    if path is None:
+        return
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
