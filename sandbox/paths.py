@@ -35,6 +35,22 @@ def config_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Where derived, rebuildable data is kept between runs (safe to delete at any time).
+
+    ``SANDBOX_CACHE_DIR`` if set; else beside the data when ``SANDBOX_DATA_DIR`` is set (tests
+    and portable installs stay out of the real user directories); else the user's cache folder.
+    Not created here: writers create the sub-folder they need.
+    """
+    override = os.environ.get("SANDBOX_CACHE_DIR")
+    if override:
+        return Path(override)
+    data = os.environ.get("SANDBOX_DATA_DIR")
+    if data:
+        return Path(data) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
+
+
 def default_database_url() -> str:
     """``SANDBOX_DATABASE_URL`` if set, else a SQLite file in the data directory."""
     url = os.environ.get("SANDBOX_DATABASE_URL")

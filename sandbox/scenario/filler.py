@@ -128,7 +128,7 @@ def _pools_cache_file(seed: int) -> Path | None:
         return None
     if version is None:
         return None
-    from sandbox.scenario.loader import cache_dir
+    from sandbox.paths import cache_dir
 
     return cache_dir() / "name-pools" / f"faker{version}-{recipe}-seed{seed}.json"
 

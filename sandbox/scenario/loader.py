@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sandbox.paths import cache_dir
 from sandbox.scenario import yamlread
 from sandbox.scenario.checks import check_references
 from sandbox.scenario.errors import Problem, ScenarioError
@@ -87,25 +88,6 @@ def read_scenario_bytes(data: bytes, name: str) -> Scenario:
 DISK_CACHE_MIN_BYTES = 128 * 1024
 DISK_CACHE_FILES = 8  # newest kept; a trainer editing a big file leaves no trail of copies
 _fingerprint: str | None = None
-
-
-def cache_dir() -> Path:
-    """Where derived, rebuildable data is kept between runs (safe to delete at any time).
-
-    ``SANDBOX_CACHE_DIR`` if set; else beside the data when ``SANDBOX_DATA_DIR`` is set (tests
-    and portable installs stay out of the real user directories); else the user's cache folder.
-    """
-    override = os.environ.get("SANDBOX_CACHE_DIR")
-    if override:
-        return Path(override)
-    data = os.environ.get("SANDBOX_DATA_DIR")
-    if data:
-        return Path(data) / "cache"
-    import platformdirs
-
-    from sandbox.paths import APP_AUTHOR, APP_NAME
-
-    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR))
 
 
 def _code_fingerprint() -> str:
