@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     column,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -263,14 +264,19 @@ def first_reply_buckets(session: Session, flt: ReportFilter) -> list[tuple[str, 
     (sums) and medians are exact to within a minute. (On SQLite, fetching each person's
     minutes in one row and counting them in Python measured ~10% slower than this.)
     """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # On SQLite, joining on ``attempt.id || ''`` (same value, no index) makes the planner walk
+    # the attempts a filter selects and seek their first responses, instead of scanning every
+    # first response and looking up its attempt (half the time for "last 90 days").
+    attempt_key: Any = A.id.op("||")(literal("")) if sqlite else A.id
     firsts = (
         select(A.profile_id.label("pid"), R.elapsed_minutes.label("m"))
         .select_from(ATTEMPT)
-        .join(ACTION, R.attempt_id == A.id)
+        .join(ACTION, R.attempt_id == attempt_key)
         .where(R.first_response == true(), R.elapsed_minutes.is_not(None))
     )
     firsts = apply_filter(firsts, flt).subquery("firsts")
-    if session.get_bind().dialect.name == "postgresql":
+    if not sqlite:
         minute: Any = cast(func.floor(firsts.c.m), Integer)
     else:  # SQLite's CAST truncates, which is floor for these non-negative minutes
         minute = cast(firsts.c.m, Integer)
