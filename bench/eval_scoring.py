@@ -2,8 +2,9 @@
 
     python bench/eval_scoring.py [--verbose] [--no-politeness]
 
-1. Labelled council replies (tests/scoring/data/labelled_replies.jsonl): precision/recall per
-   risk category, line-level risk recall, false alarms on risk-clean good replies, pair ordering
+1. Labelled council replies: the development set (tests/scoring/data/labelled_replies.jsonl, used
+   while writing the rules) and, separately, the held-out set (heldout_replies.jsonl, written
+   without sight of the rules — the honest figure). Precision/recall per risk category, line-level risk recall, false alarms on risk-clean good replies, pair ordering
    on tone, best-threshold tone accuracy and tone-issue recall.
 2. Stanford Politeness Corpus (../shared/data/politeness/), the paper's protocol: top vs bottom
    quartile per community, accuracy, beside Danescu-Niculescu-Mizil et al. (2013).
@@ -22,12 +23,52 @@ sys.path.insert(0, str(ROOT))
 from sandbox.scoring.evaluate import evaluate_labelled, evaluate_politeness, load_labelled  # noqa: E402
 
 LABELLED = ROOT / "tests" / "scoring" / "data" / "labelled_replies.jsonl"
+HELDOUT = ROOT / "tests" / "scoring" / "data" / "heldout_replies.jsonl"
 POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
 PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}
 
 
 def pct(x: float) -> str:
     return "  n/a" if x != x else f"{100 * x:5.1f}%"
+
+
+def report_labelled(data: Path, title: str, *, verbose: bool) -> None:
+    """Print precision/recall, false alarms and tone ordering for one labelled file."""
+    rows = load_labelled(data)
+    r = evaluate_labelled(rows)
+    print(f"Labelled council replies, {title}: {r.n} lines ({data.relative_to(ROOT)})")
+    print(f"  {'risk category':<22}{'support':>8}{'precision':>11}{'recall':>9}")
+    for cat, m in r.per_category.items():
+        print(f"  {cat:<22}{int(m['support']):>8}{pct(m['precision']):>11}{pct(m['recall']):>9}")
+    print(
+        f"  any risk, line level: recall {pct(r.risk_line_recall)}, precision {pct(r.risk_line_precision)}"
+        "   (target recall >= 95%)"
+    )
+    print(
+        f"  false alarms on risk-clean good replies: {pct(r.false_alarm_good)}   (target <= 5%);"
+        f" on all risk-clean lines: {pct(r.false_alarm_clean)}"
+    )
+    print(
+        f"  tone pair ordering (poor < good): {pct(r.pair_ordering)} of {r.pairs} pairs   (target >= 90%)"
+    )
+    print(
+        f"  tone family, good/poor at the best threshold (good = tone >= {r.tone_threshold}):"
+        f" accuracy {pct(r.tone_accuracy)}; 'poor' precision {pct(r.tone_poor_precision)},"
+        f" recall {pct(r.tone_poor_recall)}"
+    )
+    print(
+        "  tone-issue recall: "
+        + ", ".join(f"{k} {pct(v).strip()}" for k, v in r.tone_issue_recall.items())
+    )
+    if verbose:
+        for title, items in (
+            ("missed", r.misses),
+            ("false alarms", r.false_alarms),
+            ("misordered", r.misordered),
+        ):
+            print(f"  -- {title} ({len(items)})")
+            for item in items:
+                print("    " + item)
 
 
 def main() -> int:
@@ -38,46 +79,11 @@ def main() -> int:
     ap.add_argument("--no-politeness", action="store_true")
     args = ap.parse_args()
 
-    if LABELLED.exists():
-        rows = load_labelled(LABELLED)
-        r = evaluate_labelled(rows)
-        print(f"Labelled council replies: {r.n} lines ({LABELLED.relative_to(ROOT)})")
-        print(f"  {'risk category':<22}{'support':>8}{'precision':>11}{'recall':>9}")
-        for cat, m in r.per_category.items():
-            print(
-                f"  {cat:<22}{int(m['support']):>8}{pct(m['precision']):>11}{pct(m['recall']):>9}"
-            )
-        print(
-            f"  any risk, line level: recall {pct(r.risk_line_recall)}, precision {pct(r.risk_line_precision)}"
-            "   (target recall >= 95%)"
-        )
-        print(
-            f"  false alarms on risk-clean good replies: {pct(r.false_alarm_good)}   (target <= 5%);"
-            f" on all risk-clean lines: {pct(r.false_alarm_clean)}"
-        )
-        print(
-            f"  tone pair ordering (poor < good): {pct(r.pair_ordering)} of {r.pairs} pairs   (target >= 90%)"
-        )
-        print(
-            f"  tone family, good/poor at the best threshold (good = tone >= {r.tone_threshold}):"
-            f" accuracy {pct(r.tone_accuracy)}; 'poor' precision {pct(r.tone_poor_precision)},"
-            f" recall {pct(r.tone_poor_recall)}"
-        )
-        print(
-            "  tone-issue recall: "
-            + ", ".join(f"{k} {pct(v).strip()}" for k, v in r.tone_issue_recall.items())
-        )
-        if args.verbose:
-            for title, items in (
-                ("missed", r.misses),
-                ("false alarms", r.false_alarms),
-                ("misordered", r.misordered),
-            ):
-                print(f"  -- {title} ({len(items)})")
-                for item in items:
-                    print("    " + item)
-    else:
-        print(f"(no labelled set at {LABELLED})")
+    for data, title in ((LABELLED, "development set"), (HELDOUT, "held-out set")):
+        if not data.exists():
+            print(f"(no {title} at {data.relative_to(ROOT)})")
+            continue
+        report_labelled(data, title, verbose=args.verbose)
 
     if not args.no_politeness:
         if not POLITENESS.exists():
