@@ -24,6 +24,7 @@ from sandbox.scoring.evaluate import evaluate_labelled, evaluate_politeness, loa
 
 LABELLED = ROOT / "tests" / "scoring" / "data" / "labelled_replies.jsonl"
 HELDOUT = ROOT / "tests" / "scoring" / "data" / "heldout_replies.jsonl"
+HELDOUT2 = ROOT / "tests" / "scoring" / "data" / "heldout2_replies.jsonl"
 POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
 PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}
 
@@ -79,7 +80,12 @@ def main() -> int:
     ap.add_argument("--no-politeness", action="store_true")
     args = ap.parse_args()
 
-    for data, title in ((LABELLED, "development set"), (HELDOUT, "held-out set")):
+    sets = (
+        (LABELLED, "development set"),
+        (HELDOUT, "held-out set"),
+        (HELDOUT2, "second held-out set"),
+    )
+    for data, title in sets:
         if not data.exists():
             print(f"(no {title} at {data.relative_to(ROOT)})")
             continue
