@@ -565,6 +565,18 @@ _STAFF_NAME_RES = (
 )
 _NOT_NAMES = frozenset(
     {
+        "Apologies",
+        "Morning",
+        "Afternoon",
+        "Evening",
+        "Hiya",
+        "Cheers",
+        "Update",
+        "Good",
+        "Great",
+        "Right",
+        "Okay",
+        "Ok",
         "The",
         "We",
         "Our",
@@ -898,6 +910,40 @@ def detect_action_ok(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     return [Hit(0, 0, "", detail=what)]
 
 
+# A word with masking symbols inside ("f***", "sh*te", "b@stard"): bounded runs keep it linear,
+# and the edges exclude e-mail addresses ("ab@cd.com") and hashtags.
+_MASKED_WORD_RE = re.compile(
+    r"(?<![\w@.*#$%!&])([A-Za-z]{1,4}[*@#$%!]{1,5}[A-Za-z*@#$%!]{0,8})(?![\w@.&])"
+)
+_MASK_RUN_RE = re.compile(r"[*@#$%!]+")
+
+
+def _masked_pattern(word: str) -> re.Pattern[str]:
+    """A masked word as a pattern: each run of k symbols stands for 1 to k+1 letters."""
+    parts: list[str] = []
+    pos = 0
+    for m in _MASK_RUN_RE.finditer(word):
+        parts.append(re.escape(word[pos : m.start()].lower()))
+        parts.append(r"[a-z]{1,%d}" % (len(m.group()) + 1))
+        pos = m.end()
+    parts.append(re.escape(word[pos:].lower()))
+    return re.compile("".join(parts))
+
+
+def detect_masked_profanity(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Profanity with letters swapped for symbols is still profanity (R8): "f***", "b@stard"."""
+    words = tuple(w.lower() for w in params.get("words", ()))
+    hits: list[Hit] = []
+    for m in _MASKED_WORD_RE.finditer(doc.text):
+        word = m.group(1).rstrip("!")
+        if not _MASK_RUN_RE.search(word) or len(word) < 3:
+            continue
+        rx = _masked_pattern(word)
+        if any(rx.fullmatch(w) for w in words):
+            hits.append(Hit(m.start(), m.start() + len(word), word, detail="masked profanity"))
+    return hits
+
+
 Detector = Callable[[Doc, Mapping[str, Any]], list[Hit]]
 
 DETECTORS: dict[str, Detector] = {
@@ -913,6 +959,7 @@ DETECTORS: dict[str, Detector] = {
     "solicitation": detect_solicitation,
     "repeated_personal_data": detect_repeated_personal_data,
     "troll_argument": detect_troll_argument,
+    "masked_profanity": detect_masked_profanity,
     "staff_name": detect_staff_name,
     "missing_after_post": detect_missing_after_post,
     "caps": detect_caps,

@@ -47,8 +47,13 @@ TONE_ISSUES: dict[str, tuple[str, ...]] = {
     "no-empathy": ("tone.empathy.missing", "tone.apology.missing"),
     "no-next-step": ("tone.next-step.missing",),
     "sarcasm": ("risk.abuse.sarcasm",),
-    "defensive": ("tone.politeness.factuality", "tone.dismissive", "risk.troll.argue"),
-    "blaming": ("tone.dismissive", "tone.accusing-question"),
+    "defensive": (
+        "tone.politeness.factuality",
+        "tone.dismissive",
+        "tone.defensive",
+        "risk.troll.argue",
+    ),
+    "blaming": ("tone.dismissive", "tone.accusing-question", "tone.blaming"),
     "too-long": ("tone.too-long",),
 }
 _ALARM = (Severity.error, Severity.warning)  # info findings are notes, not alarms
