@@ -924,7 +924,7 @@ def _masked_pattern(word: str) -> re.Pattern[str]:
     pos = 0
     for m in _MASK_RUN_RE.finditer(word):
         parts.append(re.escape(word[pos : m.start()].lower()))
-        parts.append(r"[a-z]{1,%d}" % (len(m.group()) + 1))
+        parts.append(f"[a-z]{{1,{len(m.group()) + 1}}}")
         pos = m.end()
     parts.append(re.escape(word[pos:].lower()))
     return re.compile("".join(parts))

@@ -37,9 +37,7 @@ def model_answer_alarms(scorer: Scorer, path: Path) -> list[str]:
     custom = scorer.for_scenario(scenario, base_dir=path.parent)
     alarms: list[str] = []
     for post_id, text, kind, expect, answer in _answers(scenario):
-        action = (
-            ActionKind.reply if ActionKind.reply in expect.action else expect.action[0]
-        )
+        action = ActionKind.reply if ActionKind.reply in expect.action else expect.action[0]
         card = custom.score(
             answer,
             ScoringContext(
