@@ -8,6 +8,7 @@ message. Word lists a trainer may want to change come in through the rule's ``pa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -944,6 +945,73 @@ def detect_masked_profanity(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     return hits
 
 
+_GROUP_KEYS = ("first", "second", "third")
+
+
+def _disjoint_choice(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]] | None:
+    """One span from each list with no two overlapping (lists hold at most four spans)."""
+    chosen: list[tuple[int, int]] = []
+
+    def pick(k: int) -> bool:
+        if k == len(options):
+            return True
+        for span in options[k]:
+            if all(span[1] <= c[0] or c[1] <= span[0] for c in chosen):
+                chosen.append(span)
+                if pick(k + 1):
+                    return True
+                chosen.pop()
+        return False
+
+    return list(chosen) if pick(0) else None
+
+
+def detect_cooccurrence(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Phrases from every group (``first``, ``second``, optional ``third``) in one sentence.
+
+    Why: most risky replies say an idea in words nobody listed ("that one's on us ... we'll
+    settle it"); pairing a small set of subjects with a small set of verdicts covers the idea
+    with few false alarms, because each word alone is harmless. Each group is scanned once with
+    the linear phrase matcher, then matches are bucketed by sentence.
+    """
+    groups = [tuple(params[k]) for k in _GROUP_KEYS if params.get(k)]
+    if len(groups) < 2:
+        return []
+    negated = bool(params.get("skip_negated"))
+    sentences = doc.sentences
+    starts = [s for s, _ in sentences]
+    found: list[dict[int, list[tuple[int, int]]]] = []
+    for phrases in groups:
+        per_sentence: dict[int, list[tuple[int, int]]] = {}
+        for m in _matcher(phrases).finditer(doc.text):
+            i = bisect_right(starts, m.start()) - 1
+            if i < 0 or m.start() >= sentences[i][1]:
+                continue
+            if negated and _NEGATED_BEFORE_RE.search(
+                doc.text, max(sentences[i][0], m.start() - 30), m.start()
+            ):
+                continue
+            spans = per_sentence.setdefault(i, [])
+            if len(spans) < 4:  # a few candidates per sentence are plenty
+                spans.append(m.span())
+        if not per_sentence:
+            return []
+        found.append(per_sentence)
+    hits = []
+    for i in sorted(set.intersection(*(set(f) for f in found))):
+        chosen = _disjoint_choice([f[i] for f in found])
+        if chosen is None:
+            continue  # one phrase can't count twice ("on your account" is not two cues)
+        start, end = min(s for s, _ in chosen), max(e for _, e in chosen)
+        hits.append(Hit(start, end, doc.text[start:end], detail=str(params.get("detail", ""))))
+    return hits
+
+
+_NEGATED_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:not|n't|n’t|cannot|never|no|unable\s+to)(?:\s+\w+){0,2}\s*$", re.IGNORECASE
+)
+
+
 Detector = Callable[[Doc, Mapping[str, Any]], list[Hit]]
 
 DETECTORS: dict[str, Detector] = {
@@ -959,6 +1027,7 @@ DETECTORS: dict[str, Detector] = {
     "solicitation": detect_solicitation,
     "repeated_personal_data": detect_repeated_personal_data,
     "troll_argument": detect_troll_argument,
+    "cooccurrence": detect_cooccurrence,
     "masked_profanity": detect_masked_profanity,
     "staff_name": detect_staff_name,
     "missing_after_post": detect_missing_after_post,
