@@ -1,0 +1,294 @@
+"""The risk rules cover ideas, not one data set's wording.
+
+Each case is a fresh way a tired officer might write the mistake; the traps are ordinary council
+replies that must stay clean. ``synthetic_variants.jsonl`` is a second labelled set written for
+this purpose (see tests/scoring/data/README.md for the schema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.scoring.detectors import Doc, detect_cooccurrence, detect_masked_profanity
+from sandbox.scoring.evaluate import evaluate_labelled, load_labelled, predicted_risks
+from sandbox.scoring.types import ScoreCard, ScoringContext
+
+SYNTHETIC = Path(__file__).parent / "data" / "synthetic_variants.jsonl"
+Score = Callable[..., ScoreCard]
+
+RISKY: list[tuple[str, str, str, dict[str, Any]]] = [
+    # (category, post, reply, context)
+    (
+        "politics",
+        "Why are there no buses?",
+        "Thank the government for slashing our transport budget.",
+        {},
+    ),
+    ("politics", "Any news?", "Brilliant work from our Labour team this year!", {}),
+    (
+        "politics",
+        "Who should win?",
+        "Honestly the best candidate in Ward 2 is obvious.",
+        {"pre_election": True},
+    ),
+    (
+        "politics",
+        "Share my leaflet?",
+        "Done! Great to see Cllr Rahman out campaigning.",
+        {"pre_election": True},
+    ),
+    ("politics", "Roads are bad", "Years of neglect under the previous administration, sadly.", {}),
+    (
+        "liability",
+        "Your van hit my wall",
+        "Sorry, that one's on us. Send over the builder's invoice.",
+        {},
+    ),
+    (
+        "liability",
+        "Tree fell on my shed",
+        "Our tree caused the damage, so we'll make sure you're not out of pocket.",
+        {},
+    ),
+    ("liability", "Slipped on ice", "We dropped the ball on gritting that path, sorry.", {}),
+    (
+        "guarantee",
+        "Was my data taken?",
+        "Don't worry, absolutely nobody's details were accessed.",
+        {},
+    ),
+    ("guarantee", "Gritting tonight?", "Every road will be gritted tonight, no exceptions.", {}),
+    (
+        "guarantee",
+        "Fixed soon?",
+        "It'll be done by Friday at the very latest, you have my word.",
+        {},
+    ),
+    ("abuse", "Bins missed", "Oh brilliant, another bin moan.", {}),
+    ("abuse", "Useless council", "What a load of old cobblers.", {}),
+    ("abuse", "Why so slow?", "We're not magicians, pal. Get over it.", {}),
+    ("abuse", "What a mess", "What a f***ing stupid thing to say.", {}),
+    ("abuse", "Hmm", "Total b@stard of a day.", {}),
+    (
+        "argue-with-troll",
+        "Council are crooks",
+        "For the last time, check the facts before posting.",
+        {"author_kind": "troll"},
+    ),
+    (
+        "argue-with-troll",
+        "Liars!",
+        "Not the case. Unlike some, we deal in facts.",
+        {"author_kind": "troll"},
+    ),
+    (
+        "argue-with-troll",
+        "You lot are scum",
+        "Keep this up and we'll block you.",
+        {"author_kind": "troll"},
+    ),
+    (
+        "crisis-without-help",
+        "I just want it all to end, I'm a burden",
+        "Sorry you feel like that. DM us.",
+        {},
+    ),
+    (
+        "crisis-without-help",
+        "Man threatening to jump off the car park roof",
+        "Thanks, we'll tell the car park team.",
+        {},
+    ),
+    (
+        "crisis-without-help",
+        "Strong smell of gas in our block",
+        "Thanks, housing will check on Monday.",
+        {},
+    ),
+    (
+        "crisis-without-help",
+        "My neighbour's baby has been left alone all day",
+        "Thanks, we'll look into it.",
+        {},
+    ),
+    (
+        "crisis-without-help",
+        "Dad's got chest pains and feels faint",
+        "Sorry to hear that, hope he feels better.",
+        {},
+    ),
+    (
+        "staff-details",
+        "Your receptionist was in tears",
+        "She's had some bad news about her family, bless her.",
+        {},
+    ),
+    (
+        "staff-details",
+        "The warden was rude",
+        "He's on a final warning already, leave it with us.",
+        {},
+    ),
+    (
+        "staff-details",
+        "Who made the decision?",
+        "Our head of planning lives round the corner from you, ha.",
+        {},
+    ),
+    (
+        "personal-data",
+        "My benefits stopped",
+        "We can see your housing benefit stopped because of your income.",
+        {},
+    ),
+]
+
+CLEAN: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "Road to Shitterton shut?",
+        "Sorry for the hassle. It's shut for repairs until 5pm Friday; the diversion is signed.",
+        {},
+    ),
+    ("Grow bags?", "Hi, the garden shop in Bitchfield sells grow bags from March.", {}),
+    ("Ferry to Twatt?", "Morning! Sailings are running to the normal timetable today.", {}),
+    (
+        "Bin calendar is a cock-up",
+        "Sorry, the calendar had the wrong dates. The corrected one is on our website.",
+        {},
+    ),
+    (
+        "Who to vote for?",
+        "We can't advise on who to vote for, but you can find your polling station on our website.",
+        {"pre_election": True},
+    ),
+    (
+        "Share my post?",
+        "We're in the pre-election period, so we can't share posts from any candidates.",
+        {"pre_election": True},
+    ),
+    (
+        "Tripped on a slab",
+        "Sorry you were hurt. You can claim at aldermoor.gov.uk/claims, and an inspector will check the slab today.",
+        {},
+    ),
+    (
+        "Is my data safe?",
+        "We're still checking what happened and will update by 1pm. We never ask for bank details by text.",
+        {},
+    ),
+    (
+        "I can't go on",
+        "Please call Samaritans free on 116 123, day or night. If you're in danger now, call 999.",
+        {},
+    ),
+    ("Child alone in the park", "Please call 999 now and stay nearby if you can.", {}),
+    (
+        "Out of hours repairs?",
+        "Call 0800 123 4567 for emergencies, or 101 for the police if it's not urgent.",
+        {},
+    ),
+    (
+        "Council tax question",
+        "Please don't post your account here. DM us your address and we'll look into it today.",
+        {},
+    ),
+    (
+        "Useless idiots",
+        "Please keep it civil under our house rules; we're happy to help in a private message.",
+        {"author_kind": "troll"},
+    ),
+    (
+        "Budget?",
+        "Our budget papers, including the government funding settlement, are on our website.",
+        {},
+    ),
+    (
+        "Sexual health clinic times?",
+        "The sexual health clinic in Scunthorpe Road is open 10am to 1pm on Saturdays.",
+        {},
+    ),
+    ("Contact?", "Email press@aldermoor.gov.uk for media enquiries, or use our online form.", {}),
+]
+
+
+@pytest.mark.parametrize(
+    "category,post,reply,ctx", RISKY, ids=[f"{c}:{r[:25]}" for c, _, r, _ in RISKY]
+)
+def test_risky_phrasings_are_caught(
+    score: Score, category: str, post: str, reply: str, ctx: dict[str, Any]
+) -> None:
+    card = score(reply, post, **ctx)
+    assert category in predicted_risks(card)
+
+
+@pytest.mark.parametrize("post,reply,ctx", CLEAN, ids=[r[:30] for _, r, _ in CLEAN])
+def test_trap_replies_stay_risk_clean(
+    score: Score, post: str, reply: str, ctx: dict[str, Any]
+) -> None:
+    card = score(reply, post, **ctx)
+    alarms = [
+        f.rule
+        for f in card.findings
+        if f.family.value == "risk" and f.severity.value in ("error", "warning")
+    ]
+    assert alarms == []
+
+
+def _doc(text: str) -> Doc:
+    return Doc(text, ScoringContext(post_text=""))
+
+
+def test_masked_profanity_needs_a_real_word_under_the_mask() -> None:
+    words = {"words": ["fuck", "fucking", "bastard", "shite"]}
+    found = [
+        h.match
+        for h in detect_masked_profanity(_doc("f*** this, sh*te day, b@stard, f***ing"), words)
+    ]
+    assert found == ["f***", "sh*te", "b@stard", "f***ing"]
+    clean = "Email ab@cd.com, A&E, #vote, 5*3, a** b** c**, 4*4 drivers"
+    assert detect_masked_profanity(_doc(clean), words) == []
+
+
+def test_cooccurrence_needs_every_group_in_one_sentence() -> None:
+    params = {"first": ["we'll"], "second": ["invoice"]}
+    assert [h.match for h in detect_cooccurrence(_doc("We'll pay the invoice."), params)] == [
+        "We'll pay the invoice"
+    ]
+    assert detect_cooccurrence(_doc("We'll check. The invoice is yours."), params) == []
+
+
+def test_cooccurrence_does_not_count_one_phrase_twice() -> None:
+    params = {"first": ["on your account"], "second": ["account"]}
+    assert (
+        detect_cooccurrence(
+            _doc("If you see anything odd on your account, call your bank."), params
+        )
+        == []
+    )
+
+
+def test_cooccurrence_skips_negated_phrases() -> None:
+    params = {"first": ["we"], "second": ["at fault"], "skip_negated": True}
+    assert detect_cooccurrence(_doc("We were not at fault."), params) == []
+    assert detect_cooccurrence(_doc("We were at fault."), params) != []
+
+
+def test_cooccurrence_is_fast_on_long_input() -> None:
+    text = ("we'll " * 20_000) + "." + (" invoice" * 20_000)
+    assert detect_cooccurrence(_doc(text), {"first": ["we'll"], "second": ["invoice"]}) == []
+
+
+def test_synthetic_variants_hold_their_targets() -> None:
+    if not SYNTHETIC.exists():
+        pytest.skip("tests/scoring/data/synthetic_variants.jsonl is not present")
+    rows = load_labelled(SYNTHETIC)
+    assert len(rows) >= 120
+    clean_good = [r for r in rows if not r["labels"]["risk"] and r["labels"]["tone"] == "good"]
+    assert len(clean_good) >= 40
+    result = evaluate_labelled(rows)
+    assert result.risk_line_recall >= 0.9
+    assert result.false_alarm_good <= 0.05
