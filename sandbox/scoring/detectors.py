@@ -557,6 +557,12 @@ _STAFF_NAME_RES = (
         r"(?<![\w'’])" + _NAME + r"\s+(?:from|in|on|at)\s+(?:our\s+|the\s+)?(?:[a-z-]+\s+){0,2}?"
         r"(?:team|office|department|crew|round|desk|repairs|depot|contact\s+centre|call\s+centre)(?!\w)"
     ),
+    # "ring Claire direct on ...", "email Tom directly": a person's own line, not a service
+    re.compile(
+        r"(?<![\w'’])(?:[Rr]ing|[Cc]all|[Pp]hone|[Tt]ext|[Ee]mail|[Mm]essage|[Aa]sk\s+for|[Ss]peak\s+to)\s+"
+        + _NAME
+        + r"\s+(?:direct(?:ly)?|on\s+(?:his|her|their)\b|on\s+07|at\s+home)"
+    ),
     # "that was Dave Hirst", "the call handler you spoke to, Tom"
     re.compile(
         r"(?<!\w)(?:that\s+was|you\s+spoke\s+to,?|you\s+mention(?:ed)?,?)\s+"
@@ -567,6 +573,19 @@ _STAFF_NAME_RES = (
 _NOT_NAMES = frozenset(
     {
         "Apologies",
+        "Samaritans",
+        "Childline",
+        "Shout",
+        "Cruse",
+        "Refuge",
+        "Shelter",
+        "Mind",
+        "Age",
+        "Citizens",
+        "Action",
+        "Crimestoppers",
+        "Police",
+        "Us",
         "Morning",
         "Afternoon",
         "Evening",
