@@ -761,6 +761,21 @@ def detect_curt(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     return []
 
 
+def detect_brush_off(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A short reply with no warmth and no next step ("Speeding is a police matter.").
+
+    Why: brush-offs come in endless wordings, but they share a shape: one or two short
+    sentences that neither acknowledge the person nor give them anything to do.
+    """
+    words = _WORDS_RE.findall(doc.text)
+    if not 0 < len(words) <= int(params.get("max_words", 12)):
+        return []
+    if _SPECIFIC_RE.search(doc.text) or _matcher(tuple(params.get("tokens", ()))).search(doc.text):
+        return []
+    start, end = len(doc.text) - len(doc.text.lstrip()), len(doc.text.rstrip())
+    return [Hit(start, end, doc.text[start:end], detail=f"{len(words)} words")]
+
+
 def detect_politeness(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     name = str(params.get("strategy", ""))
     key = "politeness:" + name
@@ -1056,6 +1071,7 @@ DETECTORS: dict[str, Detector] = {
     "no_specifics": detect_no_specifics,
     "too_long": detect_too_long,
     "curt": detect_curt,
+    "brush_off": detect_brush_off,
     "politeness": detect_politeness,
     "negative_sentiment": detect_negative_sentiment,
     "covers_missing": detect_covers_missing,

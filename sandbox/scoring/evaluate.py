@@ -43,9 +43,9 @@ RISK_CATEGORIES: dict[str, tuple[str, ...]] = {
 TONE_ISSUES: dict[str, tuple[str, ...]] = {
     "jargon": ("tone.jargon",),
     "shouting": ("tone.shouting.",),
-    "dismissive": ("tone.dismissive", "tone.curt"),
-    "no-empathy": ("tone.empathy.missing", "tone.apology.missing"),
-    "no-next-step": ("tone.next-step.missing",),
+    "dismissive": ("tone.dismissive", "tone.curt", "tone.brush-off"),
+    "no-empathy": ("tone.empathy.missing", "tone.apology.missing", "tone.empathy.no-warmth"),
+    "no-next-step": ("tone.next-step.missing", "tone.no-specifics"),
     "sarcasm": ("risk.abuse.sarcasm",),
     "defensive": (
         "tone.politeness.factuality",
