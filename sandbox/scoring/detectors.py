@@ -652,6 +652,53 @@ def detect_staff_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     return sorted(hits.values(), key=lambda h: h.start)
 
 
+_GREETING_BEFORE_RE = re.compile(
+    r"(?:\b(?:hi|hello|hey|hiya|dear|thanks|thank\s+you|sorry|morning|afternoon|evening|cheers|welcome|"
+    r"yes|no|ok|okay|of\s+course|congratulations|well\s+done|bye|night)|,)\s*$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER_RE = re.compile(
+    r"\s*(?:'s|’s)?\s+(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Way|Park|Court|Hall|House|Hospital|"
+    r"Church|School|Academy|Centre|Center|Ward|Square|Drive|Crescent|Grove|Place|Terrace|Gardens|Green|Walk|"
+    r"Row|Hill|Bridge|Library|Surgery|Practice|Trust|Fund|Foundation|Memorial)\b"
+)
+
+
+def detect_staff_first_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A first name in the same sentence as work details ("Janet was on the desk, she's off sick").
+
+    Why: staff are named in countless ways the role patterns miss. A name alone is not enough
+    (replies greet residents by name), so the name must not be a greeting or vocative ("Hi
+    Becky", "Sorry, Steve"), not part of a place ("Victoria Road"), and must share its sentence
+    with a staff cue (a role, shift, sickness, leave, "will call you").
+    """
+    names = _matcher(tuple(params.get("names", ())), case_sensitive=True)
+    cues = _matcher(tuple(params.get("cues", ())))
+    text = doc.text
+    sentences = doc.sentences
+    starts = [s for s, _ in sentences]
+    cue_sentences: set[int] = set()
+    for m in cues.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0:
+            cue_sentences.add(i)
+    if not cue_sentences:
+        return []
+    hits: list[Hit] = []
+    for m in names.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or i not in cue_sentences:
+            continue
+        if _GREETING_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        if m.start() == sentences[0][0] and text[m.end() : m.end() + 1] in (",", "!"):
+            continue  # "Becky, we've booked..." addresses the resident
+        if _PLACE_AFTER_RE.match(text, m.end()):
+            continue
+        hits.append(Hit(m.start(), m.end(), m.group(), detail=m.group()))
+    return hits
+
+
 def detect_troll_argument(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """Arguing with an abusive account: only when the author is a troll or the post is abuse."""
     kinds = tuple(params.get("author_kinds", ("troll",)))
@@ -1064,6 +1111,7 @@ DETECTORS: dict[str, Detector] = {
     "cooccurrence": detect_cooccurrence,
     "masked_profanity": detect_masked_profanity,
     "staff_name": detect_staff_name,
+    "staff_first_name": detect_staff_first_name,
     "missing_after_post": detect_missing_after_post,
     "caps": detect_caps,
     "sentence_length": detect_sentence_length,
