@@ -654,8 +654,12 @@ def detect_staff_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 
 _GREETING_BEFORE_RE = re.compile(
     r"(?:\b(?:hi|hello|hey|hiya|dear|thanks|thank\s+you|sorry|morning|afternoon|evening|cheers|welcome|"
-    r"yes|no|ok|okay|of\s+course|congratulations|well\s+done|bye|night)|,)\s*$",
+    r"yes|no|ok|okay|of\s+course|congratulations|well\s+done|bye|night))\s*$",
     re.IGNORECASE,
+)
+_COMMA_BEFORE_RE = re.compile(r",\s*$")
+_VOCATIVE_AFTER_RE = re.compile(
+    r"\s*(?:$|[,.!?:;)]|\s+(?:we|we'll|we’ll|we've|we’ve|we're|we’re|our|I|I'm|I’m|sorry|thanks|please)\b)"
 )
 _PLACE_AFTER_RE = re.compile(
     r"\s*(?:'s|’s)?\s+(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Way|Park|Court|Hall|House|Hospital|"
@@ -690,7 +694,11 @@ def detect_staff_first_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         if i < 0 or i not in cue_sentences:
             continue
         if _GREETING_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
-            continue
+            continue  # "Hi Becky", "Thanks Steve"
+        if _COMMA_BEFORE_RE.search(
+            text, max(0, m.start() - 3), m.start()
+        ) and _VOCATIVE_AFTER_RE.match(text, m.end()):
+            continue  # "Sorry, Steve." / "..., Sharon, we'll..." addresses the resident
         if m.start() == sentences[0][0] and text[m.end() : m.end() + 1] in (",", "!"):
             continue  # "Becky, we've booked..." addresses the resident
         if _PLACE_AFTER_RE.match(text, m.end()):
@@ -1078,8 +1086,12 @@ def detect_cooccurrence(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         if not per_sentence:
             return []
         found.append(per_sentence)
+    vetoed: set[int] = set()
+    if params.get("unless"):  # a sentence with any of these is advice or a refusal, not the risk
+        for m in _matcher(tuple(params["unless"])).finditer(doc.text):
+            vetoed.add(bisect_right(starts, m.start()) - 1)
     hits = []
-    for i in sorted(set.intersection(*(set(f) for f in found))):
+    for i in sorted(set.intersection(*(set(f) for f in found)) - vetoed):
         chosen = _disjoint_choice([f[i] for f in found])
         if chosen is None:
             continue  # one phrase can't count twice ("on your account" is not two cues)
