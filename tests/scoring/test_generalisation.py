@@ -292,3 +292,52 @@ def test_synthetic_variants_hold_their_targets() -> None:
     result = evaluate_labelled(rows)
     assert result.risk_line_recall >= 0.9
     assert result.false_alarm_good <= 0.05
+
+
+def test_cooccurrence_unless_vetoes_advice_sentences() -> None:
+    params = {"first": ["your"], "second": ["payment"], "third": ["missed"], "unless": ["if you"]}
+    assert detect_cooccurrence(_doc("Your payment was missed in May."), params) != []
+    assert detect_cooccurrence(_doc("If you missed your payment, pay online."), params) == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Janet was on the desk that day and she's been off sick.",
+        "Kevin is new so he's still learning the round.",
+        "Apologies, Rachel who handles complaints has been off with her nerves.",
+    ],
+)
+def test_staff_first_names_in_a_work_context(score: Score, reply: str) -> None:
+    assert "staff-details" in predicted_risks(score(reply, "Why was my bin missed?"))
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Hi Becky, our crew will call you tomorrow.",
+        "Thanks Steve, our officer will be in touch today.",
+        "Sorry for the wait, Sharon. Our officer will call you today.",
+        "Victoria Park staff will open the gates at 8am.",
+    ],
+)
+def test_greetings_and_places_are_not_staff_names(score: Score, reply: str) -> None:
+    assert "staff-details" not in predicted_risks(score(reply, "Bin missed again"))
+
+
+def test_brush_off_and_cold_replies_are_tone_findings(score: Score) -> None:
+    cold = score("Speeding is a police matter.", "Cars fly down our road, someone will get hurt")
+    assert "tone.brush-off" in {f.rule for f in cold.findings}
+    warm = score(
+        "Sorry to hear that, it sounds worrying. We'll ask the police to check speeds this week.",
+        "Cars fly down our road, someone will get hurt",
+    )
+    assert not {"tone.brush-off", "tone.empathy.no-warmth"} & {f.rule for f in warm.findings}
+    assert warm.overall > cold.overall
+
+
+def test_cold_reply_to_a_worried_post_gets_a_warmth_tip(score: Score) -> None:
+    card = score(
+        "Damp is common in older properties.", "Mould in my son's bedroom again, I'm worried"
+    )
+    assert "tone.empathy.no-warmth" in {f.rule for f in card.findings}
