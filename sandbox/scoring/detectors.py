@@ -352,16 +352,27 @@ _REF_CUE_RE = re.compile(
 _REF_BARE_RE = re.compile(r"(?<![\w/£$.,:-])([A-Z]{1,5}[-/]?\d{5,16}|\d{7,16})(?![\w/])")
 
 
+_PUBLIC_REF_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:planning\s+application|under\s+application|planning\s+ref(?:erence)?|planning\s+appeal|agenda\s+item|"
+    r"premises\s+licence|TPO)\s*(?:no\.?|number|ref\.?)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
 def detect_account_reference(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     hits: dict[tuple[int, int], Hit] = {}
     for m in _REF_CUE_RE.finditer(doc.text):
         s, e = m.span(1)
+        if _PUBLIC_REF_BEFORE_RE.search(doc.text, max(0, s - 30), s):
+            continue  # planning applications and committee items are public records
         if len(_digits(m.group(1))) >= 4:
             hits[(s, e)] = Hit(s, e, m.group(1), detail="an account or case reference")
     for m in _REF_BARE_RE.finditer(doc.text):
         s, e = m.span(1)
         if any(h.start <= s < h.end for h in hits.values()):
             continue
+        if _PUBLIC_REF_BEFORE_RE.search(doc.text, max(0, s - 30), s):
+            continue  # planning applications and committee items are public records
         hits[(s, e)] = Hit(s, e, m.group(1), detail="what looks like an account or case reference")
     return sorted(hits.values(), key=lambda h: h.start)
 
