@@ -212,6 +212,16 @@ CLEAN: list[tuple[str, str, dict[str, Any]]] = [
         {},
     ),
     ("Contact?", "Email press@aldermoor.gov.uk for media enquiries, or use our online form.", {}),
+    (
+        "Supermarket?",
+        "The decision is published under application 24/0456 at aldermoor.gov.uk/planning.",
+        {},
+    ),
+    (
+        "Rats in the alley",
+        "Sorry you're dealing with that. Please report it at aldermoor.gov.uk/pests.",
+        {},
+    ),
 ]
 
 
