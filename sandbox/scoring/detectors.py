@@ -547,7 +547,8 @@ def detect_missing_after_post(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 _ROLE = (
     r"(?:officer|driver|inspector|manager|worker|handler|advisor|adviser|assistant|supervisor|"
     r"warden|caretaker|cleaner|operative|engineer|surveyor|nurse|co-?ordinator|crew\s+member|"
-    r"member\s+of\s+staff|colleague|social\s+worker|librarian|receptionist|agent|planner|lead)"
+    r"member\s+of\s+staff|colleague|social\s+worker|librarian|receptionist|agent|planner|lead|director|"
+    r"head\s+of\s+[a-z]+|chief\s+executive)"
 )
 _NAME = r"([A-Z][a-z'’]{1,20}(?:\s+[A-Z][a-z'’-]{1,20})?)"
 _STAFF_NAME_RES = (
@@ -576,7 +577,7 @@ _STAFF_NAME_RES = (
     ),
     # "that was Dave Hirst", "the call handler you spoke to, Tom"
     re.compile(
-        r"(?<!\w)(?:that\s+was|you\s+spoke\s+to,?|you\s+mention(?:ed)?,?)\s+"
+        r"(?<!\w)(?:[Tt]hat\s+was|[Tt]hat\s+would\s+have\s+been|you\s+spoke\s+to,?|you\s+mention(?:ed)?,?)\s+"
         + _NAME
         + r"(?![\w'’])"
     ),
