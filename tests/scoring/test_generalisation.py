@@ -222,6 +222,67 @@ CLEAN: list[tuple[str, str, dict[str, Any]]] = [
         "Sorry you're dealing with that. Please report it at aldermoor.gov.uk/pests.",
         {},
     ),
+    # everyday meanings of words that also appear in risky replies or crisis posts
+    (
+        "Can I jump the queue for a bulky collection?",
+        "Sorry, bookings go in date order. The next free slot is shown when you book online.",
+        {},
+    ),
+    (
+        "Is there a blood donation session this month?",
+        "Hi, yes: Tuesday 10am to 4pm at the Civic Centre. Book at blood.co.uk.",
+        {},
+    ),
+    (
+        "Any toddler groups at the library?",
+        "Yes! Rhyme time is on Wednesdays at 10am, free, no need to book.",
+        {},
+    ),
+    (
+        "Traffic isn't moving on the ring road",
+        "Sorry, a burst water main has closed a lane. Updates on our travel page.",
+        {},
+    ),
+    (
+        "My bin lid fell off",
+        "Sorry about that. Order a new lid at aldermoor.gov.uk/bins and we'll fit it.",
+        {},
+    ),
+    (
+        "Council hasn't answered my email",
+        "Sorry for the wait. We aim to reply within 10 working days; DM us and we'll chase it.",
+        {},
+    ),
+    (
+        "Is the playground not safe?",
+        "It's closed while we replace a swing. It reopens on Friday.",
+        {},
+    ),
+    ("New bin?", "We'll deliver a new bin for free within 10 working days.", {}),
+    ("Why the fee?", "Fees cover the cost of the service, as set out in our charges list.", {}),
+    (
+        "Missed bin",
+        "Sorry we missed it. We'll collect it tomorrow. If it ever happens again, let us know.",
+        {},
+    ),
+    (
+        "Roadworks chaos",
+        "Sorry for the disruption we caused this week. The work finishes on Friday.",
+        {},
+    ),
+    ("HIV test?", "The clinic offers a free finger-prick test, with results in 15 minutes.", {}),
+    ("Things to do?", "Take a hike along the river trail! Maps at aldermoor.gov.uk/walks.", {}),
+    ("Jobs?", "Get a job with us! Vacancies are at aldermoor.gov.uk/jobs.", {}),
+    (
+        "The bin man left my bin in the road",
+        "Sorry. He has been reminded to leave bins at the kerb, and we'll check next week.",
+        {},
+    ),
+    (
+        "Pothole claim?",
+        "Send us the receipt with your claim form, and our insurers will look at it.",
+        {},
+    ),
 ]
 
 
