@@ -1119,6 +1119,15 @@ _NEGATED_BEFORE_RE = re.compile(
 
 Detector = Callable[[Doc, Mapping[str, Any]], list[Hit]]
 
+
+def detect_learned_risk(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """The learned sentence signal (sandbox/scoring/learned.py), imported lazily: numpy and the
+    weights load only when a pack uses it. The engine runs it after the rules instead."""
+    from sandbox.scoring.learned import detect_learned_risk as learned
+
+    return learned(doc, params)
+
+
 DETECTORS: dict[str, Detector] = {
     "uk_phone": detect_uk_phone,
     "email": detect_email,
@@ -1155,6 +1164,7 @@ DETECTORS: dict[str, Detector] = {
     "action_mismatch": detect_action_mismatch,
     "wrong_team": detect_wrong_team,
     "action_ok": detect_action_ok,
+    "learned_risk": detect_learned_risk,
 }
 
 # Detectors about the response as a whole: they run for every action, not just text replies.

@@ -193,6 +193,7 @@ class Scorer:
         allowed: list[tuple[int, int]] | None = None
 
         raw: list[tuple[_Compiled, Rule, Hit]] = []
+        learned: tuple[_Compiled, Rule] | None = None
         for comp in self._rules:
             rule = comp.rule
             if rule.id in ctx.disabled_rules:
@@ -206,6 +207,9 @@ class Scorer:
             ):
                 continue
             if not _applies(rule, ctx, needs_answer):
+                continue
+            if rule.type == "detector" and rule.detector == "learned_risk":
+                learned = (comp, rule)  # runs last: it only looks at sentences rules left alone
                 continue
             hits = self._hits(comp, rule, doc)
             if not hits:
@@ -224,6 +228,8 @@ class Scorer:
             raw.extend((comp, rule, h) for h in hits[:_MAX_HITS_PER_RULE])
 
         raw = _resolve_overlaps(raw)
+        if learned is not None:
+            raw.extend(_learned_hits(learned, raw, doc))
         findings = _price(raw)
         scores = self._family_scores(findings, ctx, text_action=text_action, missed=missed)
         weights = {f: w for f, w in self.weights.items() if scores.get(f) is not None and w > 0}
@@ -369,6 +375,27 @@ def _applies(rule: Rule, ctx: ScoringContext, needs_answer: bool) -> bool:
     if w.post_has is not None and w.post_has.search(ctx.post_text) is None:
         return False
     return not (w.post_lacks is not None and w.post_lacks.search(ctx.post_text) is not None)
+
+
+def _learned_hits(
+    learned: tuple[_Compiled, Rule], raw: list[tuple[_Compiled, Rule, Hit]], doc: Doc
+) -> list[tuple[_Compiled, Rule, Hit]]:
+    """The learned signal on sentences no risk rule flagged; each finding's id names its category
+    (``risk.learned.politics``) so trainers and the evaluation can tell them apart."""
+    from sandbox.scoring.learned import learned_findings
+
+    comp, rule = learned
+    flagged = [
+        (h.start, h.end)
+        for _c, r, h in raw
+        if r.family is Family.risk
+        and r.severity in (Severity.error, Severity.warning)
+        and h.start != h.end
+    ]
+    return [
+        (comp, replace(rule, id=f"{rule.id}.{cat}"), h)
+        for cat, h in learned_findings(doc, rule.params, skip=flagged)
+    ]
 
 
 def _resolve_overlaps(raw: list[tuple[_Compiled, Rule, Hit]]) -> list[tuple[_Compiled, Rule, Hit]]:

@@ -60,6 +60,9 @@ _ALARM = (Severity.error, Severity.warning)  # info findings are notes, not alar
 
 
 def rule_category(rule_id: str) -> str | None:
+    if rule_id.startswith("risk.learned."):  # the learned signal names its category last
+        cat = rule_id.removeprefix("risk.learned.")
+        return cat if cat in RISK_CATEGORIES else None
     for cat, prefixes in RISK_CATEGORIES.items():
         if any(rule_id.startswith(p) for p in prefixes):
             return cat

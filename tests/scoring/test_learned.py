@@ -1,0 +1,118 @@
+"""The learned risk signal: shipped weights, determinism, and how it sits beside the rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sandbox.scenario.models import ActionKind
+from sandbox.scoring.detectors import Doc
+from sandbox.scoring.engine import Scorer
+from sandbox.scoring.learned import (
+    CATEGORIES,
+    DIM,
+    MAX_SENTENCES,
+    WEIGHTS_PATH,
+    SparseRows,
+    context_tokens,
+    featurize,
+    fit_heads,
+    learned_findings,
+    load_model,
+)
+from sandbox.scoring.types import ScoringContext, Severity
+
+# Not in the training files; no liability rule matches it.
+PARAPHRASE = "Our tree did the damage, so we'll sort out the repair for you."
+POST = "A council tree fell on my car last night"
+
+
+def _learned(card_findings: tuple[object, ...]) -> list[object]:
+    return [f for f in card_findings if getattr(f, "rule", "").startswith("risk.learned")]
+
+
+def test_shipped_weights_have_the_expected_shape() -> None:
+    model = load_model()
+    assert model is not None
+    assert WEIGHTS_PATH.stat().st_size < 2_000_000
+    assert model.weights.shape == (len(CATEGORIES), DIM)
+    assert model.bias.shape == (len(CATEGORIES),)
+    assert model.categories == CATEGORIES
+    assert 0.0 < model.threshold < 1.0
+    assert np.isfinite(model.weights).all()
+
+
+def test_features_and_training_are_deterministic() -> None:
+    sentences = [
+        ("We'll pay for the repair, it was our fault.", [0, 0, 0, 1, 0, 0, 0]),
+        ("Thanks, we've asked the crew to come back tomorrow.", [0] * 7),
+        ("You are an idiot.", [0, 0, 0, 0, 0, 1, 0]),
+        ("Report it at aldermoor.gov.uk/report and we'll check it.", [0] * 7),
+    ]
+    ctx = context_tokens("resident", False)
+    a = [featurize(s, ctx) for s, _ in sentences]
+    b = [featurize(s, ctx) for s, _ in sentences]
+    for (ca, va), (cb, vb) in zip(a, b, strict=True):
+        assert np.array_equal(ca, cb) and np.array_equal(va, vb)
+        assert abs(float(np.linalg.norm(va)) - 1.0) < 1e-5
+    y = np.asarray([lab for _, lab in sentences], dtype=np.float64)
+    w1, b1 = fit_heads(SparseRows(a), y, iters=50)
+    w2, b2 = fit_heads(SparseRows(b), y, iters=50)
+    assert np.array_equal(w1, w2) and np.array_equal(b1, b2)
+    # it learned something: the liability sentence scores highest on the liability head
+    probs = 1.0 / (1.0 + np.exp(-(np.stack([w1[c].T @ v for c, v in a]) + b1)))
+    assert int(np.argmax(probs[:, CATEGORIES.index("liability")])) == 0
+
+
+def test_adds_a_warning_for_a_risky_paraphrase_the_rules_miss(scorer: Scorer) -> None:
+    card = scorer.score(PARAPHRASE, ScoringContext(post_text=POST))
+    learned = [f for f in card.findings if f.rule.startswith("risk.learned")]
+    assert [f.rule for f in learned] == ["risk.learned.liability"]
+    f = learned[0]
+    assert f.severity is Severity.warning and f.points == 10
+    assert (f.start, f.end) == (0, len(PARAPHRASE))
+    assert "learned signal; check it" in f.message and "fault" in f.message
+    assert f.source == "learned from labelled council replies"
+    other_risk = [g for g in card.findings if g.family.value == "risk" and g not in learned]
+    assert not [g for g in other_risk if g.severity in (Severity.error, Severity.warning)]
+
+
+def test_no_duplicate_on_a_sentence_the_rules_flagged(scorer: Scorer) -> None:
+    reply = "It will be filled by Friday, you have my word, no question."
+    ctx = ScoringContext(post_text="Huge pothole on Mill Lane")
+    model = load_model()
+    assert model is not None
+    # the model alone would fire on it …
+    assert learned_findings(Doc(text=reply, ctx=ctx), {}) != []
+    card = scorer.score(reply, ctx)
+    # … but a rule already flagged the sentence, so the learned signal stays quiet
+    assert any(f.rule.startswith("risk.guarantee") for f in card.findings)
+    assert not [f for f in card.findings if f.rule.startswith("risk.learned")]
+
+
+def test_disabling_the_rule_removes_it(scorer: Scorer) -> None:
+    quiet = scorer.with_settings(disable=["risk.learned"])
+    card = quiet.score(PARAPHRASE, ScoringContext(post_text=POST))
+    assert not [f for f in card.findings if f.rule.startswith("risk.learned")]
+    ctx = ScoringContext(post_text=POST, disabled_rules=frozenset({"risk.learned"}))
+    assert not [f for f in scorer.score(PARAPHRASE, ctx).findings if f.rule.startswith("risk.")]
+    assert "risk.learned" in {r.id for r in scorer.rules}
+
+
+def test_private_messages_and_clean_replies_get_nothing(scorer: Scorer) -> None:
+    pm = ScoringContext(post_text=POST, action=ActionKind.private_message)
+    assert not [f for f in scorer.score(PARAPHRASE, pm).findings if f.rule.startswith("risk.")]
+    clean = (
+        "Sorry about your car. Please send photos and details through our claims form at "
+        "aldermoor.gov.uk/claims and our insurance team will look into it."
+    )
+    card = scorer.score(clean, ScoringContext(post_text=POST))
+    assert not [f for f in card.findings if f.rule.startswith("risk.learned")]
+
+
+def test_long_input_is_bounded(scorer: Scorer) -> None:
+    text = (PARAPHRASE + " ") * 2000  # about 130,000 characters
+    ctx = ScoringContext(post_text=POST)
+    hits = learned_findings(Doc(text=text, ctx=ctx), {})
+    assert 0 < len(hits) <= MAX_SENTENCES
+    card = scorer.score(text, ctx)
+    assert sum(f.points for f in card.findings if f.rule.startswith("risk.learned")) <= 20
