@@ -192,18 +192,20 @@ def _month_start(session: Session, column: Any) -> ColumnElement[Any]:
     return func.date(column, literal_column("'start of month'"))
 
 
-def _attempt_filters(
+def _filters(
+    time_column: Any,
     *,
     since: datetime | None,
     until: datetime | None,
     team: str | None,
     scenario_id: str | None,
 ) -> list[ColumnElement[bool]]:
+    """Conditions for a period (on ``time_column``), a scenario and a team."""
     conds: list[ColumnElement[bool]] = []
     if since is not None:
-        conds.append(A.started_at >= since)
+        conds.append(time_column >= since)
     if until is not None:
-        conds.append(A.started_at < until)
+        conds.append(time_column < until)
     if scenario_id is not None:
         conds.append(A.scenario_id == scenario_id)
     if team is not None:
@@ -211,23 +213,14 @@ def _attempt_filters(
     return conds
 
 
-def _action_filters(
-    *,
-    since: datetime | None,
-    until: datetime | None,
-    team: str | None,
-    scenario_id: str | None,
-) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = []
-    if since is not None:
-        conds.append(R.wall_at >= since)
-    if until is not None:
-        conds.append(R.wall_at < until)
-    if scenario_id is not None:
-        conds.append(A.scenario_id == scenario_id)
-    if team is not None:
-        conds.append(A.profile_id.in_(select(P.id).where(P.team == team).scalar_subquery()))
-    return conds
+def _attempt_filters(**kw: Any) -> list[ColumnElement[bool]]:
+    """Filters on attempts: the period is when the attempt started."""
+    return _filters(A.started_at, **kw)
+
+
+def _action_filters(**kw: Any) -> list[ColumnElement[bool]]:
+    """Filters on actions: the period is when the action was recorded."""
+    return _filters(R.wall_at, **kw)
 
 
 def _avg(value: Any) -> float | None:

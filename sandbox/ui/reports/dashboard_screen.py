@@ -16,9 +16,7 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -38,6 +36,7 @@ from sandbox.reports.charts import draw_dashboard_charts
 from sandbox.reports.dashboard import DashboardData, refresh_dashboard
 from sandbox.reports.framework import Framework
 from sandbox.reports.queries import LONDON, ReportFilter, filter_options
+from sandbox.ui.filters import date_range_inputs
 from sandbox.ui.guard import if_alive
 from sandbox.ui.ops import run_op, show_error
 from sandbox.ui.reports.pdf import format_minutes
@@ -148,16 +147,7 @@ class DashboardScreen(QWidget):
         self.scenario = QComboBox()
         self.scenario.setAccessibleName("Scenario")
         self.scenario.addItem("All scenarios", None)
-        self.use_dates = QCheckBox("From")
-        self.date_from = QDateEdit(QDate.currentDate().addDays(-56))
-        self.date_to = QDateEdit(QDate.currentDate())
-        for edit, name in ((self.date_from, "From date"), (self.date_to, "To date")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setAccessibleName(name)
-            edit.setEnabled(False)
-        self.use_dates.toggled.connect(self.date_from.setEnabled)
-        self.use_dates.toggled.connect(self.date_to.setEnabled)
+        self.use_dates, self.date_from, self.date_to = date_range_inputs("From", days_back=56)
         self.refresh_button = QPushButton("&Refresh")
         self.csv_button = QPushButton("Export &CSV…")
         self.csv_button.setToolTip("Every reply matching the filters, for spreadsheets")

@@ -22,9 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,6 +45,7 @@ from sandbox.review.listing import (
     filter_choices,
 )
 from sandbox.store.models import Profile
+from sandbox.ui.filters import date_range_inputs
 from sandbox.ui.ops import run_op, show_error
 
 __all__ = ["COLUMNS", "ReviewListModel", "ReviewListWidget"]
@@ -268,16 +267,7 @@ class ReviewListWidget(QWidget):
             ("Not yet", ReviewStatus.not_yet),
         ):
             self.status.addItem(text, st.value)
-        self.use_dates = QCheckBox("Between")
-        self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
-        self.date_to = QDateEdit(QDate.currentDate())
-        for edit, name in ((self.date_from, "From date"), (self.date_to, "To date")):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setAccessibleName(name)
-            edit.setEnabled(False)
-        self.use_dates.toggled.connect(self.date_from.setEnabled)
-        self.use_dates.toggled.connect(self.date_to.setEnabled)
+        self.use_dates, self.date_from, self.date_to = date_range_inputs("Between", days_back=30)
         self.refresh_button = QPushButton("Refresh")
         self.open_button = QPushButton("Open transcript")
         self.open_button.setEnabled(False)
