@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
-from bench_store import NOW, SCENARIOS, TEAMS, seed  # noqa: E402
+from bench_store import NOW, SCENARIOS, TEAMS, scratch_pg_database, seed  # noqa: E402
 from sqlalchemy import insert, select, update  # noqa: E402
 
 from sandbox.reports.dashboard import (  # noqa: E402
@@ -224,23 +224,8 @@ def main(argv: list[str]) -> int:
         finally:
             db.close()
     if args.pg:
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        admin = make_url(args.pg)
-        conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-        name = f"sandbox_bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            db = open_database(admin.set(database=name).render_as_string(hide_password=False))
-            try:
-                results += run_suite(db, "PostgreSQL", args.replies, args.runs)
-            finally:
-                db.close()
-        finally:
-            with psycopg.connect(conninfo, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with scratch_pg_database(args.pg) as db:
+            results += run_suite(db, "PostgreSQL", args.replies, args.runs)
     else:
         print("\n(PostgreSQL not measured: give --pg URL or set SANDBOX_TEST_PG_URL)")
     worst = max(results, key=lambda r: r[1])

@@ -13,6 +13,7 @@ defaults to $SANDBOX_TEST_PG_URL when set.)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import random
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -277,6 +278,28 @@ def run_suite(db: Database, label: str, replies: int, runs: int) -> int:
     return over
 
 
+@contextlib.contextmanager
+def scratch_pg_database(admin_url: str) -> Iterator[Database]:
+    """A fresh PostgreSQL database on the server at ``admin_url``, dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(admin_url)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"sandbox_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        db = open_database(admin.set(database=name).render_as_string(hide_password=False))
+        try:
+            yield db
+        finally:
+            db.close()
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replies", type=int, default=100_000)
@@ -291,24 +314,8 @@ def main(argv: list[str]) -> int:
         finally:
             db.close()
     if args.pg:
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        admin = make_url(args.pg)
-        conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-        name = f"sandbox_bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            url = admin.set(database=name).render_as_string(hide_password=False)
-            db = open_database(url)
-            try:
-                run_suite(db, "PostgreSQL", args.replies, args.runs)
-            finally:
-                db.close()
-        finally:
-            with psycopg.connect(conninfo, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with scratch_pg_database(args.pg) as db:
+            run_suite(db, "PostgreSQL", args.replies, args.runs)
     print(f"\nSQLite queries over the {GOAL_MS:.0f} ms goal: {over}")
     return 0
 
