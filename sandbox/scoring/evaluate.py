@@ -36,8 +36,8 @@ RISK_CATEGORIES: dict[str, tuple[str, ...]] = {
     "politics": ("risk.politics.",),
     "liability": ("risk.liability.",),
     "guarantee": ("risk.guarantee",),
-    "abuse": ("risk.abuse.profanity", "risk.abuse.insult", "risk.abuse.sarcasm"),
-    "argue-with-troll": ("risk.troll.argue",),
+    "abuse": ("risk.abuse.",),
+    "argue-with-troll": ("risk.troll.",),
     "crisis-without-help": ("risk.crisis.",),
 }
 TONE_ISSUES: dict[str, tuple[str, ...]] = {
