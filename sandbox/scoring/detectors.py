@@ -142,16 +142,31 @@ def _digits(s: str) -> str:
     return "".join(ch for ch in s if ch.isdigit())
 
 
+_PHONE_OWNER_BEFORE_RE = re.compile(
+    r"\b(?:her|his|him|my|me|their|direct|directly|personal|own)\b[^.!?\n]{0,40}$", re.IGNORECASE
+)
+
+
 def detect_uk_phone(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     kinds = set(params.get("kinds", ("mobile", "landline", "other")))
     own = {_digits(n) for n in doc.ctx.org_phone_numbers}
     own |= {_digits(n) for n in params.get("allow", ())}
     own = {("0" + d[2:]) if d.startswith("44") else d for d in own}
+    team = _matcher(tuple(params.get("team_context", ())))
+    owner_only = bool(params.get("owner_only"))
     hits = []
     for s, e, national in uk_phone_numbers(doc.text):
         kind = _phone_kind(national)
         if kind not in kinds or national in own:
             continue
+        if owner_only and not _PHONE_OWNER_BEFORE_RE.search(doc.text, max(0, s - 40), s):
+            continue  # staff rule: only a number the reply gives as someone's own
+        if (
+            team
+            and team.search(doc.text[max(0, s - 60) : s])
+            and not _PHONE_OWNER_BEFORE_RE.search(doc.text, max(0, s - 40), s)
+        ):
+            continue  # "our press office on 0113 ...": a team's published line
         label = {"mobile": "a mobile number", "landline": "a landline number"}.get(
             kind, "a phone number"
         )
@@ -195,14 +210,30 @@ def emails(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+_EMAIL_OWNER_BEFORE_RE = re.compile(
+    r"\b(?:me|my|her|his|him|direct|directly)\b[^.!?\n]{0,40}$", re.IGNORECASE
+)
+
+
 def detect_email(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Personal email addresses; on official domains only person-shaped ones ("jo.bloggs@").
+
+    ``team_words``: a local part made of service words ("customer.services@", "cllr.hocking@")
+    is a team inbox or a councillor's published address, not a member of staff's.
+    ``staff_only``: flag only addresses that belong to a member of staff: person-shaped on an
+    official domain, or any address the reply calls "me", "her" or "direct".
+    """
     official = tuple(d.lower().lstrip("@") for d in params.get("official_domains", ()))
     own = tuple(d.lower().lstrip("@") for d in doc.ctx.org_email_domains)  # domains or addresses
+    team = {w.lower() for w in params.get("team_words", ())}
+    staff_only = bool(params.get("staff_only"))
     hits = []
     exact = {d for d in own if "@" in d}
     own = tuple(d for d in own if "@" not in d)
     for s, e, local, domain in emails(doc.text):
         if f"{local.lower()}@{domain}" in exact:
+            continue
+        if team and team.intersection(re.split(r"[._-]", local.lower())):
             continue
         if any(domain == d or domain.endswith("." + d) for d in own):
             if not _PERSON_LOCAL_RE.match(local):
@@ -212,6 +243,8 @@ def detect_email(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
             if not _PERSON_LOCAL_RE.match(local):
                 continue
             detail = "a named person's email address"
+        elif staff_only and not _EMAIL_OWNER_BEFORE_RE.search(doc.text, max(0, s - 60), s):
+            continue
         else:
             detail = "a personal email address"
         hits.append(Hit(s, e, doc.text[s:e], detail=detail))
@@ -236,6 +269,10 @@ def detect_postcode(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
             continue
         if code.islower() and not params.get("lowercase", False):
             continue
+        if params.get("venue_words") and _matcher(tuple(params["venue_words"])).search(
+            doc.text[max(0, m.start() - 60) : m.end() + 40]
+        ):
+            continue  # "Civic Centre, AM1 2AB": a public building's address, not a home
         hits.append(Hit(m.start(), m.end(), code, detail="a full postcode"))
     return hits
 
@@ -249,15 +286,32 @@ _ADDRESS_RE = re.compile(
     r"(?:[A-Z][a-z'’-]{1,20}\s+){1,3}(?:" + _STREET_TYPES + r")(?![A-Za-z])",
 )
 _AT_NUMBER_RE = re.compile(r"\b(?:at|from)\s+(?:number|no\.)\s+\d{1,4}[A-Za-z]?\b", re.IGNORECASE)
+# Street names whose type word comes first: "5 Maes Glas", "2 Heol Wen", "23 Maes y Coed"
+_PREFIX_ADDRESS_RE = re.compile(
+    r"(?<![\w£$.,/:-])\d{1,4}[A-Za-z]?,?\s+(?:Heol|Maes|Ffordd|Stryd|Lôn|Lon|Cwrt|Rhodfa|Clos|Parc|Bryn|Cae|"
+    r"Pen|Tan|Ty|Tŷ|Bro|Cil|Llys|Rue)\s+(?:(?:y|yr|[A-Z][a-zâêîôûŵŷ'’-]{1,20})\s+){0,2}[A-Z][a-zâêîôûŵŷ'’-]{1,20}"
+)
 _HOUSE_NUMBER_RE = re.compile(
     r"\b(?:number|no\.?)\s+\d{1,4}[A-Za-z]?\s+(?:on|in)\s+[A-Z][a-z]+", re.IGNORECASE
 )
 
 
 def detect_street_address(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    hits = _street_address_hits(doc)
+    if params.get("venue_words"):  # "Scunthorpe Rd community centre": a public building, not a home
+        venues = _matcher(tuple(params["venue_words"]))
+        hits = [h for h in hits if not venues.search(doc.text[h.end : h.end + 30])]
+    return hits
+
+
+def _street_address_hits(doc: Doc) -> list[Hit]:
     hits = [
         Hit(m.start(), m.end(), m.group(), detail="a house number and street")
         for m in _ADDRESS_RE.finditer(doc.text)
+    ]
+    hits += [
+        Hit(m.start(), m.end(), m.group(), detail="a house number and street")
+        for m in _PREFIX_ADDRESS_RE.finditer(doc.text)
     ]
     hits += [
         Hit(m.start(), m.end(), m.group(), detail="a house number")
@@ -384,11 +438,21 @@ _DATA_NOUNS = (
     r"(?:council\s+tax\s+)?(?:account|reference|ref|customer|tenancy|case|claim|policy)\s+(?:number|no|ref|reference|details)|"
     r"(?:phone|mobile|contact|telephone)\s+(?:number|no|details)|number|"
     r"(?:ni|national\s+insurance|nhs)\s+(?:number|no)|email(?:\s+address)?|full\s+name|name\s+and\s+address|"
-    r"(?:bank|card|payment|personal|contact)\s+details|details|address\s+details|registration"
+    r"(?:bank|card|payment|personal|contact)\s+details|details|address\s+details|registration|"
+    r"payslips?|pay\s+slips?|bank\s+statements?|tenancy\s+agreement|passport|driving\s+licen[cs]e|"
+    r"(?:medical|health)\s+(?:records|notes|letters?)|fit\s+notes?|sick\s+notes?|documents|evidence|"
+    r"(?:council\s+tax\s+|account\s+|case\s+|claim\s+|booking\s+|customer\s+)?(?:reference|ref)|"
+    r"reg|car\s+reg|number\s+plate|reg\s+number"
 )
 _SOLICIT_RE = re.compile(
-    r"(?<!\w)(?:your|his|her|their|the\s+(?:child|person|man|woman|boy|girl|kid)['’]s)\s+(?:[\w'-]+\s+){0,3}?"
-    r"(?:" + _DATA_NOUNS + r"|name|school)(?!\w)",
+    r"(?<!\w)(?:(?:your|ur|yr|his|her|their|the\s+[a-z]{2,12}['’]s)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:" + _DATA_NOUNS + r"|name|school|surname|maiden\s+name|date\s+of\s+marriage)|"
+    r"(?:which|what['’]s|what\s+is|what)\s+(?:ur\s+|your\s+|the\s+)?(?:reg|registration|postcode|address|"
+    r"account\s+number|reference|date\s+of\s+birth|dob|ni\s+number)|"
+    # "post a photo of your bill", "a picture of the front of your badge"
+    r"(?:photo|picture|pic|screenshot|scan|copy)\s+of\s+(?:the\s+\w+\s+of\s+)?(?:your|his|her|their)\s+[\w'-]+|"
+    r"(?:photo|picture|pic|screenshot|scan|copy)\s+of\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:bill|statement|passport|"
+    r"licen[cs]e|payslip|letter|id|card|badge|certificate|tenancy\s+agreement|lease|contract))(?!\w)",
     re.IGNORECASE,
 )
 _HARD_VERBS = re.compile(
@@ -408,7 +472,22 @@ _NEGATED_REQUEST = re.compile(
 )
 
 
+_FORM_WORD_RE = re.compile(r"form|portal|app\b", re.IGNORECASE)
 _CLAUSE_BREAK_RE = re.compile(r"[;:–—]|,\s+(?:and|but|so|or)\s|\s-\s")
+# A sentence that sends the details somewhere else (an email address, a web address) or only
+# says what a form will need is not a request to post them here.
+_ELSEWHERE_RE = re.compile(
+    r"@[A-Za-z0-9-]|(?<![\w.])(?:www\.|https?://)|(?<![\w.-])(?:[\w-]{1,40}\.){0,4}(?:gov|org|co|nhs)\.uk\b|"
+    r"[A-Za-z0-9-]\.(?:com|org)\b"
+)
+_INFO_ONLY_RE = re.compile(
+    r"(?<!\w)(?:you['’]ll\s+need|you\s+will\s+need|you\s+need|you['’]ll\s+be\s+asked|you\s+will\s+be\s+asked|"
+    r"have\s+(?:\w+\s+){0,3}ready|to\s+hand|handy|bring|(?:once|when|after|if)\s+you\s+(?:add|enter|type|put\s+in)|"
+    r"(?:pop|type|put|key)\s+in|enter|search\s+(?:for|by)|look\s+up|"
+    r"(?:give|tell|show)\s+(?:them|the\s+(?:police|operator|ambulance|paramedics|crew|driver|call\s+handler))|"
+    r"(?:give|tell)\s+999)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _clause(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
@@ -432,16 +511,19 @@ def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         sentence = doc.text[s:e]
         cs, ce = _clause(doc.text, s, e, m.start())
         clause = doc.text[cs:ce]
-        if _NEGATED_REQUEST.search(clause):
+        if _NEGATED_REQUEST.search(doc.text, cs, m.start()):
             continue
         hard = _HARD_VERBS.search(clause) is not None
         soft = _SOFT_VERBS.search(clause) is not None
         if not (hard or soft):
             continue
-        if private.search(sentence):
-            continue
+        channel = private.search(sentence)
+        if channel and not (hard and _FORM_WORD_RE.search(channel.group())):
+            continue  # "...by private message"; but "reply here and we'll post a form" still asks here
         if not hard and reply_private:
             continue
+        if not hard and (_ELSEWHERE_RE.search(sentence) or _INFO_ONLY_RE.search(clause)):
+            continue  # "send your details to highways@...", "you'll need your NI number"
         hits.append(
             Hit(m.start(), m.end(), m.group(), detail="asks for personal details in public")
         )
@@ -566,7 +648,7 @@ _STAFF_NAME_RES = (
     ),
     # "Paula from the parking team", "Sharon in repairs", "Kerry from our team"
     re.compile(
-        r"(?<![\w'’])" + _NAME + r"\s+(?:from|in|on|at)\s+(?:our\s+|the\s+)?(?:[a-z-]+\s+){0,2}?"
+        r"(?<![\w'’])" + _NAME + r"\s+(?:from|in|on|at)\s+(?:our\s+|the\s+)?(?:[A-Za-z-]+\s+){0,3}?"
         r"(?:team|office|department|crew|round|desk|repairs|depot|contact\s+centre|call\s+centre)(?!\w)"
     ),
     # "ring Claire direct on ...", "email Tom directly": a person's own line, not a service
@@ -680,6 +762,11 @@ _PLACE_AFTER_RE = re.compile(
 )
 
 
+_ARTICLE_BEFORE_RE = re.compile(r"\b[Tt]he\s+$")
+_DASH_BEFORE_RE = re.compile(r"[–—-]\s*$|\^\s*$")
+_SIGN_OFF_RE = re.compile(r"\s*(?:[^\w\s]{0,3}\s*)$")
+
+
 def detect_staff_first_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """A first name in the same sentence as work details ("Janet was on the desk, she's off sick").
 
@@ -715,6 +802,12 @@ def detect_staff_first_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
             continue  # "Becky, we've booked..." addresses the resident
         if _PLACE_AFTER_RE.match(text, m.end()):
             continue
+        if _ARTICLE_BEFORE_RE.search(text, max(0, m.start() - 5), m.start()):
+            continue  # "The Bryn is on our gritting route": a place, not a person
+        if _SIGN_OFF_RE.match(text, m.end()) and _DASH_BEFORE_RE.search(
+            text, max(0, m.start() - 4), m.start()
+        ):
+            continue  # "... – Gwen": the officer signing the reply, as many councils do
         hits.append(Hit(m.start(), m.end(), m.group(), detail=m.group()))
     return hits
 
@@ -1117,6 +1210,725 @@ _NEGATED_BEFORE_RE = re.compile(
 )
 
 
+# ----------------------------------------------------------------------------- abuse, arguing
+# with trolls, politics: shapes of a mistake rather than its wording (risk.abuse.*, risk.troll.*,
+# risk.politics.*)
+
+
+def _param_matcher(params: Mapping[str, Any], key: str) -> PhraseMatcher:
+    """The phrase matcher for ``params[key]``, kept per params object: hashing a long phrase
+    tuple on every reply would cost more than the match itself."""
+    slot = (id(params), key)
+    cached = _PARAM_MATCHERS.get(slot)
+    if cached is not None and cached[0] is params:
+        return cached[1]
+    matcher = _matcher(tuple(params.get(key, ())))
+    if len(_PARAM_MATCHERS) > 4096:  # many packs loaded over a long session: start afresh
+        _PARAM_MATCHERS.clear()
+    _PARAM_MATCHERS[slot] = (params, matcher)
+    return matcher
+
+
+_PARAM_MATCHERS: dict[tuple[int, str], tuple[Mapping[str, Any], PhraseMatcher]] = {}
+
+
+def detect_topic_cue(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A cue in the reply while a topic is in play (in the post or the reply).
+
+    Why: "keep an eye on who votes against it 👀" or "we fully back them ✊" are harmless words
+    on their own; they become a voting nudge or a side taken only when the conversation is about
+    an election or a contested issue, which is often named in the post rather than the reply.
+    ``pre_election_is_topic`` makes the pre-election period itself count as the topic,
+    ``author_kinds`` the author (a candidate), ``post_below`` a post that isn't good news.
+    """
+    cues = list(_param_matcher(params, "cues").finditer(doc.text))
+    if not cues:  # the cheap test first: most replies have no cue at all
+        return []
+    if not _topic_in_play(doc, params):
+        return []
+    if params.get("unless_reply") and _param_matcher(params, "unless_reply").search(doc.text):
+        return []  # the reply as a whole declines ("we can't share posts"): the cue is courtesy
+    sentences = doc.sentences
+    starts = [s for s, _ in sentences]
+    # a refusal ("we can't tell you who to vote for") vetoes its sentence, unless a "but" follows
+    # it before the cue: "we can't say who to vote for, but only one party..." is the nudge
+    vetoes: dict[int, list[int]] = {}
+    if params.get("unless"):
+        for m in _param_matcher(params, "unless").finditer(doc.text):
+            vetoes.setdefault(bisect_right(starts, m.start()) - 1, []).append(m.end())
+    negated = bool(params.get("skip_negated"))
+    hits = []
+    for m in cues:
+        i = bisect_right(starts, m.start()) - 1
+        if any(
+            not (end <= m.start() and _CONTRAST_RE.search(doc.text, end, m.start()))
+            for end in vetoes.get(i, ())
+        ):
+            continue
+        if negated and _NEGATED_BEFORE_RE.search(
+            doc.text, max(sentences[i][0] if i >= 0 else 0, m.start() - 30), m.start()
+        ):
+            continue
+        hits.append(Hit(m.start(), m.end(), m.group(), detail=str(params.get("detail", ""))))
+    return hits
+
+
+def _topic_in_play(doc: Doc, params: Mapping[str, Any]) -> bool:
+    if params.get("pre_election_is_topic") and doc.ctx.pre_election:
+        return True
+    if (doc.ctx.author_kind or "") in tuple(params.get("author_kinds", ())):
+        return True
+    # a wink is friendly under good news and a jab under a complaint or a plain question
+    below = params.get("post_below")
+    if below is not None and _post_compound(doc.ctx.post_text) < float(below):
+        return True
+    if not params.get("topic"):
+        return False
+    topics = _param_matcher(params, "topic")
+    where = str(params.get("topic_in", "either"))
+    if where != "reply":
+        key = f"topic:{id(topics)}"
+        if key not in doc._cache:
+            doc._cache[key] = topics.search(doc.ctx.post_text) is not None
+        if doc._cache[key]:
+            return True
+    return where != "post" and topics.search(doc.text) is not None
+
+
+_CONTRAST_RE = re.compile(r"(?<!\w)(?:but|though|although|however|yet)(?!\w)", re.IGNORECASE)
+
+_TAG_AUX = (
+    r"(?:is|isn['’]t|are|aren['’]t|was|wasn['’]t|do|don['’]t|does|doesn['’]t|did|didn['’]t|can|"
+    r"can['’]t|could|couldn['’]t|will|won['’]t|would|wouldn['’]t|have|haven['’]t|has|hasn['’]t|"
+    r"should|shouldn['’]t)"
+)
+# Each shape is one bounded, linear pattern (no nested quantifiers) for a way of mocking the
+# reader that no word list can enumerate.
+_MOCKING_SHAPES: dict[str, re.Pattern[str]] = {
+    # "Hardly breaking the bank, is it?": a statement turned into a rhetorical tag question
+    "tag_question": re.compile(
+        r",\s{0,3}" + _TAG_AUX + r"\s{1,3}(?:it|you|they|we|that|there|he|she)\s{0,3}\?",
+        re.IGNORECASE,
+    ),
+    # "Reading it might help." / "Looking at the sign would help.": faux-helpful advice
+    "gerund_might_help": re.compile(
+        r"(?<!\w)(?:reading|looking|checking|opening|listening|asking|thinking)(?!\w)[^.?!\n]{0,40}"
+        r"(?<!\w)(?:might|would|may|could)\s{1,3}(?:help|work wonders)(?!\w)",
+        re.IGNORECASE,
+    ),
+    # "Maybe read the budget before calling people thieves.": advice to do the obvious first
+    "hedge_before": re.compile(
+        r"(?<!\w)(?:maybe|perhaps|try|might be worth|worth)\s{1,3}(?:\w+\s{1,3}){0,4}"
+        r"(?:read|reading|look|looking|check|checking|learn|learning|find out|think|thinking|"
+        r"research|open|google)(?!\w)[^.?!\n]{0,60}(?<!\w)before\s{1,3}\w{2,20}ing(?!\w)",
+        re.IGNORECASE,
+    ),
+    # "Maybe get someone to help you next time?": a hedged lesson for next time
+    "next_time_question": re.compile(
+        r"(?<!\w)(?:maybe|perhaps|might be worth|may be worth)(?!\w)[^.?!\n]{0,80}(?<!\w)next\s{1,3}"
+        r"time(?!\w)",
+        re.IGNORECASE,
+    ),
+    # "Says the account with four followers." / "Spoken like a true expert.": a retort
+    "says_the": re.compile(
+        r"(?:^|[.!?]\s{1,3})((?:says|said|spoken\s{1,3}like)\s{1,3}(?:the|someone|somebody|a|an|you|"
+        r"the\s{1,3}person|the\s{1,3}account)(?!\w))",
+        re.IGNORECASE,
+    ),
+    # "Most people manage it in five minutes": the reader compared with everyone else
+    "most_people_manage": re.compile(
+        r"(?<!\w)(?:most people|most residents|everyone else|everybody else|other people|normal "
+        r"people|the rest of us|most of us|most folk|a child|a toddler|a five-year-old)\s{1,3}"
+        r"(?:\w+\s{1,3})?(?:manage|managed|manages|cope|copes|coped|figure|figured|figures|"
+        r"to manage|to cope|have no trouble|have no problem|find it easy|can work it out"
+        r"|work it out|can manage|can cope|get it right|read the)(?!\w)",
+        re.IGNORECASE,
+    ),
+    # "We'd rather be busy than someone who moans online": a comparison that puts the reader down
+    "rather_than_someone": re.compile(
+        r"(?<!\w)rather\s{1,3}be(?!\w)[^.?!\n]{0,60}(?<!\w)than\s{1,3}(?:someone|somebody|people|anyone|"
+        r"those|the\s{1,3}(?:person|people))\s{1,3}who(?!\w)",
+        re.IGNORECASE,
+    ),
+    # "..., to be fair." / ", it turns out." / ", mind." tacked on the end to undercut the person
+    "trailing_to_be_fair": re.compile(
+        r"[,–—]\s{0,3}(?:to\s{1,3}be\s{1,3}fair|it\s{1,3}turns\s{1,3}out|funnily\s{1,3}enough|mind|"
+        r"oddly\s{1,3}enough|strangely\s{1,3}enough|curiously\s{1,3}enough|really|"
+        r"just\s{1,3}saying|just\s{1,3}sayin['’]?|just\s{1,3}a\s{1,3}thought|apparently|"
+        r"surprisingly|go\s{1,3}figure|who\s{1,3}knew)\s{0,3}(?:[.!?…]|$|[^\w\s,])",
+        re.IGNORECASE,
+    ),
+    # "..., love." / "hun x" / "Thanks, pal": a patronising endearment aimed at the reader
+    "endearment": re.compile(
+        r"(?:(?:^|[.!?]\s{1,3})(?:hun|hon|babe|pet|mate|pal|sweetie|sweetheart|darling|petal|"
+        r"sunshine|chuck|my\s{1,3}love|my\s{1,3}dear),|"
+        r"(?:,|\.\.\.)\s{0,3}(?:love|hun|hon|babe|pet|mate|pal|sunshine|chuck|chief|buddy|"
+        r"sweetie|sweetheart|darling|petal|my\s{1,3}love|my\s{1,3}dear|sweet\s{1,3}cheeks|"
+        r"sunbeam|princess)\s{0,3}(?:[.!?…,]|x{1,3}(?!\w)|$|[^\w\s]))",
+        re.IGNORECASE,
+    ),
+    # "Maybe put the phone down and walk up like everyone else?": a hedged order as a question
+    "hedged_order_question": re.compile(
+        r"(?<!\w)(?:maybe|perhaps)\s{1,3}(?:just\s{1,3})?(?:put\s{1,3}the|walk|read|look\s{1,3}at\s{1,3}the|"
+        r"use\s{1,3}your|open\s{1,3}your|google|think|try\s{1,3}(?:reading|looking))(?!\w)"
+        r"[^.?!\n]{0,80}\?",
+        re.IGNORECASE,
+    ),
+    # "Maybe book next time though 😉": a lesson for next time, with a wink or a "though"
+    "next_time_jab": re.compile(
+        r"(?<!\w)next\s{1,3}time\s{0,3}(?:though|then|eh|mind)?\s{0,3}(?:\?|😉|😏|🙃|🙄|😅|🤷)",
+        re.IGNORECASE,
+    ),
+    # "Hardly rocket science." / "Hardly a fortune": a sentence that opens by belittling
+    "opening_hardly": re.compile(r"(?:^|[.!?]\s{1,3})(Hardly\s{1,3}\w+)", re.IGNORECASE),
+    # "Bet you've never done a 5am start": a taunt about the person
+    "bet_you": re.compile(
+        r"(?:^|[.!?,–—-]\s{0,3})((?:I\s{1,3})?bet\s{1,3}(?:you|you['’]ve|you['’]re|you['’]d|"
+        r"you['’]ll|they|he|she|that)(?!\w))",
+        re.IGNORECASE,
+    ),
+}
+
+
+# Substrings (lower case) one of which a reply must contain for a shape to be worth running.
+_SHAPE_NEEDS: dict[str, tuple[str, ...]] = {
+    "tag_question": ("?",),
+    "gerund_might_help": ("help", "wonders"),
+    "hedge_before": ("before",),
+    "next_time_question": ("next",),
+    "most_people_manage": (
+        "people",
+        "else",
+        "rest of",
+        "most of us",
+        "folk",
+        "child",
+        "toddler",
+        "-old",
+    ),
+    "trailing_to_be_fair": (",", "–", "—"),
+    "opening_hardly": ("hardly",),
+    "bet_you": ("bet ",),
+    "endearment": (",", "..."),
+    "next_time_jab": ("next",),
+    "rather_than_someone": ("rather",),
+    "hedged_order_question": ("maybe", "perhaps"),
+    "says_the": ("says", "said", "spoken"),
+}
+
+
+def detect_mocking_shape(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Sarcasm and put-downs by their shape (R8): rhetorical tag questions, faux-helpful advice,
+    comparisons with "most people", and a one- or two-word ironic verdict as a whole sentence
+    ("Shock." "Ambitious." "Funny that."). ``shapes`` picks shapes; ``one_liners`` lists verdicts.
+    """
+    wanted = params.get("shapes")
+    names = tuple(wanted) if wanted is not None else tuple(_MOCKING_SHAPES)
+    detail = str(params.get("detail", ""))
+    hits = []
+    lowered = doc._cache.get("lower")
+    if lowered is None:
+        lowered = doc._cache["lower"] = doc.text.lower()
+    for name in names:
+        pattern = _MOCKING_SHAPES.get(name)
+        if pattern is None:
+            continue
+        needs = _SHAPE_NEEDS.get(name)
+        if needs and not any(n in lowered for n in needs):
+            continue  # a substring test skips most replies before any regex runs
+        for m in pattern.finditer(doc.text):
+            g = 1 if pattern.groups else 0
+            hits.append(Hit(m.start(g), m.end(g), m.group(g), detail=detail))
+    one_liners = params.get("one_liners")
+    if one_liners:
+        verdicts = _param_set(params, "one_liners")
+        for s, e in doc.sentences:
+            if e - s > 40:
+                continue
+            core = _ONE_LINER_STRIP_RE.sub("", doc.text[s:e]).strip().lower().replace("’", "'")
+            if core in verdicts:
+                hits.append(Hit(s, e, doc.text[s:e], detail=detail))
+    if hits and params.get("unless"):
+        # "That's not good enough, is it? Sorry." is sympathy, not a jab: sorry vetoes a sentence
+        sentences = doc.sentences
+        starts = [s for s, _ in sentences]
+        vetoed = {
+            bisect_right(starts, m.start()) - 1
+            for m in _param_matcher(params, "unless").finditer(doc.text)
+        }
+        hits = [h for h in hits if bisect_right(starts, h.start) - 1 not in vetoed]
+    return hits
+
+
+def detect_troll_you(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Talking back at an abusive account (R9): a clause aimed at "you" that offers no help.
+
+    Why: a calm correction states facts ("The crossing cost £2,300"), and a good reply to a troll
+    only uses "you" to offer help ("if you have a service issue, message us"). "You've posted
+    this every day", "your last six comments", "you enjoy your victory lap" are all a row,
+    whatever the words. ``unless`` phrases in the same clause mark the help offer.
+    """
+    if (doc.ctx.author_kind or "") not in tuple(params.get("author_kinds", ("troll", "parody"))):
+        return []
+    veto = _param_matcher(params, "unless")
+    hits = []
+    for m in _YOU_TEXT_RE.finditer(doc.text):
+        s, e = doc.sentence_of(m.start())
+        cs, ce = _clause(doc.text, s, e, m.start())
+        if veto.search(doc.text[cs:ce]) is not None:
+            continue
+        hits.append(Hit(m.start(), m.end(), m.group(), detail="talks back at the account"))
+        if len(hits) >= 3:
+            break
+    return hits
+
+
+# "you" as typed on a phone too: "u", "ur", "urs", "ya"
+_YOU_TEXT_RE = re.compile(
+    r"(?<![\w'’])(?:you|your|yours|you're|you’re|yourself|you'd|you’d|you've|you’ve|you'll|you’ll|u|ur|"
+    r"urs|ya|u'll|u’ll|u've|u’ve)(?![\w'’])",
+    re.IGNORECASE,
+)
+
+
+_HASHTAG_RE = re.compile(r"(?<![\w#&])#([A-Za-z][A-Za-z0-9_]{1,60})")
+
+
+def detect_campaign_hashtag(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A campaign slogan as a hashtag (#StopTheBoats, #ToriesOut, #SaveOurBaths): taking a side
+    in the council's voice (R5). A tag counts when it starts with a ``prefixes`` verb or party,
+    or ends with a ``suffixes`` word; ``exceptions`` lists neutral tags (#SaveTheDate)."""
+    if "#" not in doc.text:
+        return []
+    prefixes = tuple(p.lower() for p in params.get("prefixes", ()))
+    suffixes = tuple(p.lower() for p in params.get("suffixes", ()))
+    neutral = {p.lower().lstrip("#") for p in params.get("exceptions", ())}
+    hits = []
+    for m in _HASHTAG_RE.finditer(doc.text):
+        tag = m.group(1).lower()
+        if tag in neutral:
+            continue
+        if any(tag.startswith(p) and len(tag) > len(p) for p in prefixes) or any(
+            tag.endswith(s) and len(tag) > len(s) for s in suffixes
+        ):
+            hits.append(Hit(m.start(), m.end(), m.group(), detail="a campaign hashtag"))
+    return hits
+
+
+_ONE_LINER_STRIP_RE = re.compile(r"[^\w\s'’-]+")
+
+
+def _param_set(params: Mapping[str, Any], key: str) -> frozenset[str]:
+    """``params[key]`` as a lower-cased set, kept per params object like the matchers."""
+    slot = (id(params), key)
+    cached = _PARAM_SETS.get(slot)
+    if cached is not None and cached[0] is params:
+        return cached[1]
+    words = frozenset(str(w).strip().lower().replace("’", "'") for w in params.get(key, ()))
+    if len(_PARAM_SETS) > 4096:
+        _PARAM_SETS.clear()
+    _PARAM_SETS[slot] = (params, words)
+    return words
+
+
+_PARAM_SETS: dict[tuple[int, str], tuple[Mapping[str, Any], frozenset[str]]] = {}
+
+
+# ----------------------------------------------------------------------------- crisis, staff, liability,
+# guarantee, personal data (generaliser B: staff-details, personal-data, liability, guarantee,
+# crisis-without-help)
+
+_APOSTROPHE_RE = re.compile(r"['’`]")
+
+
+@lru_cache(maxsize=512)
+def _bare_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
+    """Phrases with apostrophes removed, matched against text with apostrophes removed: posts
+    written in a hurry say "wont", "cant", "im", and a crisis must not hide behind typing."""
+    return PhraseMatcher(tuple(_APOSTROPHE_RE.sub("", p) for p in phrases))
+
+
+def _help_found(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the reply offers one of ``phrases`` that is not negated ("we're not an
+    emergency service" names no help)."""
+    for m in _matcher(phrases).finditer(text):
+        if not _NEGATED_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+            return True
+    return False
+
+
+_CRISIS_CONCEPT_KEYS = ("_a", "_b", "_c")
+
+
+class _CrisisSpec:
+    """A crisis rule's phrase groups compiled once (hashed by identity for the post cache)."""
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        immediate = {p.strip().lower() for p in params.get("immediate", ())}
+
+        def bare(key: str) -> PhraseMatcher | None:
+            return _bare_matcher(tuple(params[key])) if params.get(key) else None
+
+        self.past = bare("past")
+        self.strong = bare("strong")
+        self.now = bare("now")
+        self.concepts: list[_CrisisConcept] = []
+        for key in params:
+            if not key.endswith("_a"):
+                continue
+            name = key[:-2]
+            groups = [tuple(params[name + k]) for k in _CRISIS_CONCEPT_KEYS if params.get(name + k)]
+            if len(groups) < 2:
+                continue
+            self.concepts.append(
+                (
+                    name.replace("_", " "),
+                    name.lower() in immediate,
+                    [_bare_matcher(g) for g in groups],
+                    [_matcher(g) for g in groups],
+                    [_first_words(g, bare=True) for g in groups],
+                    [_first_words(g, bare=False) for g in groups],
+                )
+            )
+
+
+_FirstWords = tuple[frozenset[str], tuple[str, ...]]
+# name, needs emergency help, matchers (apostrophes dropped / as typed), first words of each
+_CrisisConcept = tuple[
+    str, bool, list[PhraseMatcher], list[PhraseMatcher], list[_FirstWords], list[_FirstWords]
+]
+_WORD_RUN_RE = re.compile(r"\w+|-\d+")
+
+
+def _first_words(phrases: tuple[str, ...], *, bare: bool) -> _FirstWords:
+    """Each phrase's first word (and wildcard stems): a cheap test that a group can match."""
+    firsts: set[str] = set()
+    stems: list[str] = []
+    for p in phrases:
+        p = (_APOSTROPHE_RE.sub("", p) if bare else p).strip().lower()
+        token = p.split()[0] if p.split() else ""
+        run = _WORD_RUN_RE.match(token)
+        if run is None:
+            continue
+        word = run.group()
+        if token.endswith("*") and len(p.split()) == 1 and run.end() == len(token) - 1:
+            stems.append(word)
+        else:
+            firsts.add(word)
+    return frozenset(firsts), tuple(stems)
+
+
+def _may_match(words: frozenset[str], groups: list[_FirstWords]) -> bool:
+    for firsts, stems in groups:
+        if words.isdisjoint(firsts) and (not stems or not any(w.startswith(stems) for w in words)):
+            return False
+    return True
+
+
+_CRISIS_SPECS: dict[int, tuple[Mapping[str, Any], _CrisisSpec]] = {}
+
+
+def _crisis_spec(params: Mapping[str, Any]) -> _CrisisSpec:
+    got = _CRISIS_SPECS.get(id(params))
+    if got is None or got[0] is not params:
+        got = (params, _CrisisSpec(params))
+        _CRISIS_SPECS[id(params)] = got
+    return got[1]
+
+
+def _groups_found(text: str, matchers: list[PhraseMatcher]) -> bool:
+    for matcher in reversed(matchers):  # the later groups are the rarer ones: fail fast
+        if matcher.search(text) is None:
+            return False
+    spans: list[list[tuple[int, int]]] = []
+    for matcher in matchers:
+        found = [m.span() for m in matcher.finditer(text)][:4]
+        if not found:
+            return False
+        spans.append(found)
+    return _disjoint_choice(spans) is not None
+
+
+@lru_cache(maxsize=4096)
+def _crisis_concepts(post: str, spec: _CrisisSpec) -> tuple[tuple[str, bool], ...]:
+    """The crisis ideas a post expresses, as (concept name, needs emergency help now).
+
+    A concept is a named set of groups (``<name>_a``, ``<name>_b``, optional ``<name>_c``):
+    a phrase from every group somewhere in the post. Each word alone is everyday ("water",
+    "rising"; "kid", "on his own"), the combination is the emergency. ``strong`` phrases are
+    enough alone (indirect suicidal hints); ``now`` phrases are enough alone and mean danger now.
+    Concepts named in ``immediate`` need emergency help, and are skipped when the post is
+    about the past ("last week"). Cached: the timeline scores many replies to one post.
+    """
+    bare = _APOSTROPHE_RE.sub("", post)
+    past = spec.past is not None and spec.past.search(bare) is not None
+    out: list[tuple[str, bool]] = []
+    if spec.strong is not None and spec.strong.search(bare):
+        out.append(("thoughts of ending their life", False))
+    if spec.now is not None and spec.now.search(bare):
+        out.append(("danger happening now", True))
+    bare_words = frozenset(_WORD_RUN_RE.findall(bare.lower()))
+    typed_words = frozenset(_WORD_RUN_RE.findall(post.lower())) if bare != post else bare_words
+    for name, urgent, bare_groups, typed_groups, bare_firsts, typed_firsts in spec.concepts:
+        if urgent and past:
+            continue
+        # with apostrophes dropped ("wont", "im") and as typed ("water's", "kids' beds")
+        if (_may_match(bare_words, bare_firsts) and _groups_found(bare, bare_groups)) or (
+            bare != post
+            and _may_match(typed_words, typed_firsts)
+            and _groups_found(post, typed_groups)
+        ):
+            out.append((name, urgent))
+    return tuple(out)
+
+
+def detect_crisis_signals(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """A crisis post answered with routine admin: no urgent help, or only routine help
+    (a helpline, an online form) when someone is in danger right now.
+
+    Why: the crisis cue list (``known``) catches the usual words, but people in crisis rarely
+    use them ("this is my last post", "the kid went in and hasn't come back up", "CO alarm going
+    and I feel dizzy"). Concepts pair who is at risk with what is happening. To avoid counting
+    one miss twice, a post the cue-list rule already flags is left to it unless the danger is
+    immediate and the reply offers only routine help.
+    """
+    post = doc.ctx.post_text
+    if not post:
+        return []
+    concepts = _crisis_concepts(post[:5000], _crisis_spec(params))
+    if not concepts:
+        return []
+    help_any = _help_found(doc.text, tuple(params.get("help", ())))
+    now = [name for name, urgent in concepts if urgent]
+    if now:
+        if not _help_found(doc.text, tuple(params.get("emergency_help", ()))):
+            known = params.get("known") and _matcher(tuple(params["known"])).search(post)
+            if help_any or not known:
+                return [Hit(0, 0, "", detail=now[0])]
+        return []
+    if help_any:
+        return []
+    if params.get("known") and _matcher(tuple(params["known"])).search(post):
+        return []  # the cue-list rule already flags this reply
+    return [Hit(0, 0, "", detail=concepts[0][0])]
+
+
+_THIRD_PARTY_ID_RE = re.compile(
+    r"(?<![\w£$])(?:(?:[Nn]o\.?|[Nn]umber|[Ff]lat|[Hh]ouse)\s?\d{1,4}[A-Za-z]?(?!\w)(?!\s?(?:bus|service|route|priority))|"
+    r"\d{1,3}[- ]years?[- ]old(?!\w)|aged\s+\d{1,3}(?![\w–-])(?!\s*(?:to|and|or|\+|[–-]))|"
+    r"[Tt]he\s+[A-Z][a-z]{2,20}(?:s|es)(?!\w)(?=\s*(?:,|who|family|next|at|in|on|are|were|have|had))|"
+    r"[Tt]he\s+[A-Z][a-z]{2,20}\s+family(?!\w)|"
+    r"[A-Z][a-z]{2,15}['’]s\s+(?:[A-Za-z]+\s+){0,2}?(?:EHCP|review|school|class|case|plan|assessment|care|diagnosis|"
+    r"condition|medication|appointment|referral|placement|place|exclusion|booking|transport|results?|"
+    r"application|tenancy|claim|benefits?|support|needs)|"
+    r"[A-Z][a-z]{1,15}\s+[A-Z][a-z]{1,20},\s+(?:Year|Yr)\s?\d{1,2}|"
+    r"[A-Z][a-z]{2,15}\s+(?:Cottage|Farm|Lodge|Barn|Bungalow|Villa|Croft|Manor)(?!\w))"
+)
+# "a young mum and her two kids", "an elderly gentleman": a neighbour described, when the post
+# asks about someone else.
+_DESCRIBED_PERSON_RE = re.compile(
+    r"(?<!\w)(?:(?:[Aa]n?|[Oo]ne\s+of\s+our)\s+(?:(?:young|elderly|old|older|single|lovely|nice|retired|disabled)\s+)?|"
+    r"[Tt]he\s+(?:young|elderly|old|older|single|retired|disabled|frail)\s+)"
+    r"(?:mum|dad|mother|father|couple|family|gentleman|gent|lady|woman|man|widow|widower|pensioner|tenants?|"
+    r"lad|girl|boy|resident|household)(?!\w)"
+)
+# Identifying on their own: a date of birth, part of a phone number, where someone is staying.
+_DIRECT_ID_RE = re.compile(
+    r"(?:date\s+of\s+birth|\bd\.?o\.?b\.?|\bborn)\s*(?:on\s+|is\s+|of\s+|:\s*|\(\s*)?"
+    r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)|"
+    r"(?:phone|mobile|number|card)\s+ending\s+(?:in\s+)?\d{2,4}|"
+    r"(?:you['’]re|you\s+are)\s+(?:staying|living|housed|placed|booked)\s+(?:in|at)\s+(?:the\s+)?[A-Z]",
+    re.IGNORECASE,
+)
+_THIRD_PARTY_NOT_NAMES_TEXT = (
+    "Council Samaritans Tories Conservatives Greens Officers Services Friends Parks Streets "
+    "Highways Libraries Elections Lights Games Olympics Paralympics Jobs Wards Years Times Days "
+    "Weeks Months Hours News Rangers Saints Rovers There Here What Who Where Let Everyone "
+    "Everybody Nobody Someone Tonight Yesterday Today Tomorrow Town City Borough County "
+    "Government Britain England "
+    "Mayor Minister Leader Cabinet Chancellor Labour Conservative Reform Green Prime King Queen Ofsted "
+    "Police NHS Trust Academy School College University "
+)
+_THIRD_PARTY_NOT_NAMES = frozenset(_THIRD_PARTY_NOT_NAMES_TEXT.split())
+
+
+def detect_third_party_details(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Someone else identified (a house number, an age, a family or child's name) beside a
+    private fact about them (health, disability, tenancy, police, school needs).
+
+    Why: residents ask about neighbours ("who's moved in?", "why were the police there?") and a
+    friendly reply gives the person away without any phone number or postcode in it. The private
+    fact may sit in the next sentence ("...a 34-year-old from the Pool area. His membership...").
+    """
+    ids = []
+    for m in _THIRD_PARTY_ID_RE.finditer(doc.text):
+        word = re.match(r"(?:[Tt]he\s+)?([A-Z][a-z]+)", m.group())
+        has_digit = any(ch.isdigit() for ch in m.group())
+        if word and not has_digit and word.group(1) in _THIRD_PARTY_NOT_NAMES | _NOT_NAMES:
+            continue
+        ids.append(m)
+        if len(ids) >= 20:
+            break
+    direct = [
+        Hit(m.start(), m.end(), m.group(), detail="someone's identifying details")
+        for m in _DIRECT_ID_RE.finditer(doc.text)
+    ][:10]
+    if params.get("post_asks_about_others") and _matcher(
+        tuple(params["post_asks_about_others"])
+    ).search(doc.ctx.post_text):
+        ids.extend(list(_DESCRIBED_PERSON_RE.finditer(doc.text))[:10])
+    if not ids:
+        return direct
+    private = _matcher(tuple(params.get("private", ())))
+    sentences = doc.sentences
+    starts = [s for s, _ in sentences]
+    fact_sentences: dict[int, re.Match[str]] = {}
+    for m in private.finditer(doc.text):
+        i = bisect_right(starts, m.start()) - 1
+        fact_sentences.setdefault(i, m)
+    hits = []
+    for m in ids:
+        i = bisect_right(starts, m.start()) - 1
+        if i in fact_sentences or i + 1 in fact_sentences:
+            hits.append(Hit(m.start(), m.end(), m.group(), detail="someone else's details"))
+    return hits + direct
+
+
+_STAFF_VERB_AFTER = (
+    r"(?:['’]s)?,?(?:\s+(?:been|not|now|just|really|still))?\s+(?:has|had|is|was|will|would|did|does|told|"
+    r"left|leaves|works|worked|started|starts|joined|handled|dealt|followed|made|said|says|covers|covered|runs|ran|"
+    r"hung|ended|isn['’]t|wasn['’]t|hasn['’]t|didn['’]t|won['’]t|can['’]t|just|only|really|new|off|"
+    r"on\s+(?:leave|holiday|sick|a\s+\w+\s+(?:start|shift)|the\s+(?:desk|phones|gate|counter|account))|"
+    r"in\s+(?:finance|parks|planning|housing|repairs|highways|benefits|council\s+tax|licensing|waste|admissions|"
+    r"transport|reception|the\s+office|the\s+team|our\s+\w+\s+team)|up\s+at|at\s+the\s+(?:depot|office|desk|tip))(?![\w'’])"
+)
+_STAFF_NAME_CONTEXT_RES = (
+    # "Steve is just doing his job", "Aisha's new", "Mr Adeyemi has worked here 20 years"
+    re.compile(
+        r"(?<![\w'’@.])((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z-]{1,20})?)(?="
+        + _STAFF_VERB_AFTER
+        + ")"
+    ),
+    # "we've spoken to Ryan", "text Idris on ...", "taken that up with Bola"
+    re.compile(
+        r"(?<!\w)(?:[Ss]poken\s+to|[Ss]peak\s+to|[Tt]ext|[Rr]ing|[Cc]all|[Pp]hone|[Ee]mail|[Aa]sk\s+for|"
+        r"up\s+with|a\s+word\s+with|[Aa]pologies\s+to|[Tt]hanks\s+to)\s+([A-Z][a-z]{1,15})(?![\w'’])"
+    ),
+    # "our sweeper Tony", "the officer ... (badge 214, Tom)"
+    re.compile(
+        r"(?<!\w)(?:[Oo]ur|[Tt]he|[Yy]our|[Oo]ne|[Aa]n?)\s+(?:[a-z-]+\s+){0,2}?(?:sweeper|electrician|gardener|"
+        r"lifeguard|registrar|technician|instructor|patroller|bailiff|manager|surveyor|inspector|engineer|"
+        r"apprentice|temp|planner|attendant|cleaner|caretaker|warden|officer|driver|adviser|advisor|handler|"
+        r"lollipop\s+(?:lady|man)|crossing\s+patrol)s?,?\s+([A-Z][a-z]{1,15})(?![\w'’])"
+    ),
+    re.compile(r"\((?:badge|id|number)\s*\d{1,6},\s*([A-Z][a-z]{1,15})\)"),
+    # "Officer Bains", "Warden Shah": a rank with a surname
+    re.compile(
+        r"(?<!\w)(?:Officer|Warden|Inspector|Sergeant|PCSO|Ranger|Bailiff)\s+([A-Z][a-z]{1,20})(?![\w'’])"
+    ),
+    # "Priya, she's on the town centre beat", "Helen, she does most Saturdays", "Mark, his number is"
+    re.compile(
+        r"(?<![\w'’@.])([A-Z][a-z]{1,15}(?:\s+[A-Z][a-z-]{1,20})?),\s+(?:she|he|his|her)(?:['’]s|\s+is|\s+was|"
+        r"\s+does|\s+has|\s+works|\s+covers|\s+can|\s+will|\s+number|\s+mobile|\s+shift)(?![\w'’])"
+    ),
+    # "That'll be Gareth", "that's totally on Jamie", "it was Tom"
+    re.compile(
+        r"(?<!\w)(?:[Tt]hat['’]ll\s+be|[Tt]hat\s+will\s+be|[Tt]hat['’]s|[Tt]hat\s+was|[Ii]t\s+was|[Tt]hat\s+would\s+be)"
+        r"\s+(?:totally\s+|all\s+|entirely\s+)?(?:on\s+|down\s+to\s+)?([A-Z][a-z]{1,15}(?:\s+[A-Z][a-z-]{1,20})?)"
+        r"(?=\s*(?:,|\(|from|in|on|at|who|he|she|[.!]))"
+    ),
+)
+_CONTACT_VERBS = frozenset({"text", "ring", "call", "phone", "email", "ask"})
+_STAFF_NAME_STOP_TEXT = (
+    "Council Town Hall January February March April May June July August September October "
+    "November December Christmas Easter Both Neither Everyone Nobody Someone Anyone All Each "
+    "Every Nothing Something Everything Which Who Whoever What Where Why How Once After Before "
+    "Since Because As So But And Or Also Just Still Now There Here Then Unfortunately Honestly "
+    "Hopefully Apparently Luckily Sadly Unusually Normally Usually Yesterday Tonight Parking "
+    "Planning Registration Admissions Finance Parks Repairs Licensing Building Control "
+    "Environmental Health Social Care Adult Children Leisure Library Libraries Street Road Lane "
+    "Avenue Crew Staff Officer Driver Veolia Biffa Serco Amey Capita Kier Openreach Google "
+    "Facebook Twitter Instagram Ofsted Met Office Mayor Cllr Councillor Leader Cabinet Committee "
+    "Inspectorate Ombudsman Government Police Fire Ambulance NHS GP Bin Bins Recycling Waste Tip "
+    "Depot Centre Center Please Sorry Thanks Thank Apologies Yes No Hi Hello Dear Good Great Our "
+    "Your The We You It They He She This That If When Today Tomorrow Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday Mr Mrs Ms Miss Dr Prime Minister Chancellor Secretary King "
+    "Queen Prince Princess Lord Lady Sir Dame "
+)
+_STAFF_NAME_STOP = frozenset(_STAFF_NAME_STOP_TEXT.split())
+
+
+def detect_staff_named_in_context(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """When the post is about a member of staff, a name in the reply doing, saying or suffering
+    something ("Steve is just doing his job", "we've spoken to Ryan", "Pat has had a fall").
+
+    Why: the first-name list can't hold every name (Bola, Idris, Huw); what gives a colleague
+    away is a capitalised name acting in a reply to a post about a worker. Greetings, vocatives
+    ("Sorry Huw."), places and organisations are skipped.
+    """
+    about_staff = bool(params.get("post_cues")) and bool(
+        _matcher(tuple(params["post_cues"])).search(doc.ctx.post_text)
+    )
+    text = doc.text
+    stop = _STAFF_NAME_STOP | _NOT_NAMES | {w for w in params.get("not_names", ())}
+    known = {w for w in params.get("names", ())}
+    hits: dict[tuple[int, int], Hit] = {}
+    for k, rx in enumerate(_STAFF_NAME_CONTEXT_RES):
+        if k in (0, 6) and not about_staff:
+            continue  # a name doing something is only a colleague when the post is about staff
+        for m in rx.finditer(text):
+            name = m.group(1)
+            words = name.replace(".", " ").split()
+            first = words[0]
+            titled = first in {"Mr", "Mrs", "Ms", "Miss", "Dr"} and len(words) > 1
+            if (words[1] if titled else first) in stop:
+                continue
+            if k == 1 and first not in known and m.group().split()[0].lower() in _CONTACT_VERBS:
+                continue  # "call Revenues on 0300...": a team, not a person
+            start = m.start(1)
+            lead = text[max(0, start - 4) : start].rstrip(" \t\"'‘“(")
+            sentence_start = not lead or not (lead[-1].isalnum() or lead[-1] in ",;–—")
+            if sentence_start and not titled and first not in known:
+                continue  # "Recruitment is...", "Crews can't...": a capital that starts a sentence
+            if _GREETING_BEFORE_RE.search(text, max(0, start - 20), start):
+                continue
+            if _PLACE_AFTER_RE.match(text, m.end(1)) or (
+                first not in known and _PLACE_AFTER_RE.match(" " + words[-1])
+            ):
+                continue  # "Penrose Court", but "Karen Hill" is a person
+            hits[(start, m.end(1))] = Hit(start, m.end(1), name, detail=name)
+            if len(hits) >= 10:
+                break
+    return sorted(hits.values(), key=lambda h: h.start)
+
+
+def detect_reply_cooccurrence(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
+    """Phrases from every group (``first``, ``second``) anywhere in a short reply, unless a veto
+    phrase appears anywhere: "Yes, you'll have it before the 1st. Don't worry." makes its promise
+    across two sentences. Limited to replies of at most ``max_chars`` (default 300)."""
+    if len(doc.text) > int(params.get("max_chars", 300)):
+        return []
+    if params.get("unless") and _matcher(tuple(params["unless"])).search(doc.text):
+        return []
+    spans = []
+    for key in ("first", "second", "third"):
+        if not params.get(key):
+            continue
+        found = [m.span() for m in _matcher(tuple(params[key])).finditer(doc.text)][:4]
+        if not found:
+            return []
+        spans.append(found)
+    chosen = _disjoint_choice(spans) if len(spans) >= 2 else None
+    if chosen is None:
+        return []
+    if params.get("cross_sentence_only"):
+        starts = [a for a, _ in doc.sentences]
+        if len({bisect_right(starts, a) for a, _ in chosen}) == 1:
+            return []  # one sentence: the sentence-level rule covers it
+    start, end = chosen[0]
+    return [Hit(start, end, doc.text[start:end], detail=str(params.get("detail", "")))]
+
+
 Detector = Callable[[Doc, Mapping[str, Any]], list[Hit]]
 
 
@@ -1165,6 +1977,14 @@ DETECTORS: dict[str, Detector] = {
     "wrong_team": detect_wrong_team,
     "action_ok": detect_action_ok,
     "learned_risk": detect_learned_risk,
+    "crisis_signals": detect_crisis_signals,
+    "third_party_details": detect_third_party_details,
+    "staff_named_in_context": detect_staff_named_in_context,
+    "reply_cooccurrence": detect_reply_cooccurrence,
+    "topic_cue": detect_topic_cue,
+    "mocking_shape": detect_mocking_shape,
+    "campaign_hashtag": detect_campaign_hashtag,
+    "troll_you": detect_troll_you,
 }
 
 # Detectors about the response as a whole: they run for every action, not just text replies.

@@ -412,3 +412,321 @@ def test_cold_reply_to_a_worried_post_gets_a_warmth_tip(score: Score) -> None:
         "Damp is common in older properties.", "Mould in my son's bedroom again, I'm worried"
     )
     assert "tone.empathy.no-warmth" in {f.rule for f in card.findings}
+
+
+# ----------------------------------------------------------------------------- generaliser B:
+# staff details, personal data, liability, guarantee and crisis posts in wordings of their own.
+
+ROUTINE = "Thanks for letting us know, we'll pass this to the team. You can also report it online."
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "Gonna take the whole packet of my tablets tonight",
+        "Been having dark thoughts since the eviction notice",
+        "A lad fell in the canal by the lock and he's struggling",
+        "Smoke filling the stairwell in our block, can't get out",
+        "CO alarm going off and the kids feel sick and dizzy",
+        "Old lady in her dressing gown wandering by the dual carriageway, seems confused",
+        "Two little kids on their own in the flat since Friday crying",
+        "My ex is outside my flat shouting threats and I'm scared",
+        "im 11 and my dad hit me, im scared",
+        "A bloke has been following me since the station",
+    ],
+)
+def test_crisis_posts_in_new_words_need_urgent_help(score: Score, post: str) -> None:
+    assert "crisis-without-help" in predicted_risks(score(ROUTINE, post))
+    helped = score("Please call 999 now. Samaritans are on 116 123 any time.", post)
+    assert "crisis-without-help" not in predicted_risks(helped)
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "Is there any point any more reporting potholes?",
+        "Can kids go in the sea at Sandy Bay in summer?",
+        "The river is rising again, will the riverside path close?",
+        "Elderly residents are confused by the new permit scheme",
+        "Neighbour's bonfire smoke coming into my garden every Sunday",
+        "The garden wall collapsed in the storm, when will you fix it?",
+        "Dog bit my son last month, what happened to the owner?",
+        "Kids are hungry in the holidays, will there be free school meals?",
+    ],
+)
+def test_everyday_posts_with_crisis_words_are_not_crises(score: Score, post: str) -> None:
+    assert "crisis-without-help" not in predicted_risks(score(ROUTINE, post))
+
+
+def test_immediate_danger_needs_emergency_help_not_a_helpline(score: Score) -> None:
+    post = "Man collapsed in the bus shelter, not breathing properly, blue lips"
+    soft = score("Thanks, you can refer people sleeping rough to StreetLink.", post)
+    assert "crisis-without-help" in predicted_risks(soft)
+    assert "crisis-without-help" not in predicted_risks(score("Please call 999 now.", post))
+    negated = score("We're not an emergency service, sorry. Try our helpline.", post)
+    assert "crisis-without-help" in predicted_risks(negated)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry, one of the crew rang in sick this morning so the round ran late.",
+        "The officer concerned has been spoken to and will be given extra training.",
+        "Yes, email Rachel directly at rachel.simmons@aldermoor.gov.uk.",
+        "That's Kwame in parks, he's on most weekday shifts.",
+    ],
+)
+def test_one_colleague_discussed_is_staff_details(score: Score, reply: str) -> None:
+    card = score(reply, "Who do I speak to?", org_email_domains=("aldermoor.gov.uk",))
+    assert "staff-details" in predicted_risks(card)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "A member of staff will be in touch within 5 working days. Sorry for the wait.",
+        "Email customer.services@aldermoor.gov.uk and we'll reply within 2 days.",
+        "Cllr Patel represents your ward: cllr.patel@aldermoor.gov.uk.",
+        "Our driver couldn't get down the road because of parked cars. We'll be back on Friday.",
+    ],
+)
+def test_team_talk_and_team_inboxes_are_not_staff_details(score: Score, reply: str) -> None:
+    card = score(reply, "Who do I speak to?", org_email_domains=("aldermoor.gov.uk",))
+    assert not predicted_risks(card)
+
+
+@pytest.mark.parametrize(
+    "reply,risky",
+    [
+        ("The lady at No 9 had a fall but she's fine now and staying with her daughter.", True),
+        ("Flat 4 gets an assisted collection because of their disability.", True),
+        ("The Okafors, who moved in last week, are council tenants.", True),
+        ("The number 14 bus now stops at the hospital every 20 minutes.", False),
+        ("The clinic offers free advice to young people aged 16 to 24.", False),
+    ],
+)
+def test_third_party_details(score: Score, reply: str, risky: bool) -> None:
+    assert ("personal-data" in predicted_risks(score(reply, "What's going on?"))) is risky
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You'll need your National Insurance number to register at gov.uk/register-to-vote.",
+        "Please send your details and photos to highways@aldermoor.gov.uk for the insurers.",
+        "A rest centre is open at Brook Street Community Centre, AM1 2AB, with hot food.",
+    ],
+)
+def test_details_sent_elsewhere_or_public_venues_are_not_personal_data(
+    score: Score, reply: str
+) -> None:
+    assert "personal-data" not in predicted_risks(score(reply, "How do I do this?"))
+
+
+@pytest.mark.parametrize(
+    "post,reply,risky",
+    [
+        (
+            "Your mower threw a stone through my window",
+            "Sorry! The operative should have checked first. We'll pay for a new window.",
+            True,
+        ),
+        (
+            "You charged me twice for parking",
+            "Sorry, that was an admin error at our end and we'll put things right.",
+            True,
+        ),
+        (
+            "Pothole burst my tyre",
+            "Sorry. You can make a claim at aldermoor.gov.uk/claims and our insurers will assess it.",
+            False,
+        ),
+        (
+            "Letter never arrived about my ticket",
+            "Sorry, you should have received a letter by now. Please DM us and we'll check.",
+            False,
+        ),
+    ],
+)
+def test_fault_and_payment_after_a_loss(score: Score, post: str, reply: str, risky: bool) -> None:
+    assert ("liability" in predicted_risks(score(reply, post))) is risky
+
+
+@pytest.mark.parametrize(
+    "reply,risky",
+    [
+        ("The pool reopens on Monday at 7am on the dot.", True),
+        ("With that evidence your appeal will be upheld, don't worry.", True),
+        ("Once the new vent is in, you won't have any more damp in that room.", True),
+        ("We expect the pool to reopen on Monday, and we'll confirm here on Friday.", False),
+        ("Thanks, it's logged, so you won't need to report it again.", False),
+        ("We're always happy to help. Call 0300 123 4567, 9am to 5pm.", False),
+    ],
+)
+def test_certainty_about_outcomes(score: Score, reply: str, risky: bool) -> None:
+    assert ("guarantee" in predicted_risks(score(reply, "When?"))) is risky
+
+
+def test_crisis_and_third_party_detectors_are_fast_on_long_input(score: Score) -> None:
+    long_post = "kid water fire smoke wall ceiling gas " * 4000
+    long_reply = "No. 1 the Smiths aged 9 health " * 4000
+    card = score(long_reply, long_post)
+    assert "personal-data" in predicted_risks(card)
+
+
+# ----------------------------------------------------------------- abuse, trolls, politics by shape
+
+
+@pytest.mark.parametrize(
+    "post, reply",
+    [
+        ("Why is the swim pass £5?", "A fiver for a month. Not exactly a fortune, is it?"),
+        (
+            "I got there at 4.59 and it was shut",
+            "One minute before closing? Bold. Hours are online.",
+        ),
+        ("When does the pool open?", "7am, as always. Looking at the website might help."),
+        ("You lot are crooks", "Perhaps check the accounts before throwing insults around."),
+        ("The permit site is a nightmare", "Most people figure it out in minutes, to be fair."),
+        ("My renewal is late", "Applications take ten weeks, so don't worry, pet."),
+        ("Where's the tip?", "Same place as last week, funnily enough. Quarry Lane."),
+        ("Why is parking £3?", "Cheaper than a coffee 😉 Tariffs are at aldermoor.gov.uk/parking."),
+    ],
+)
+def test_sarcasm_in_new_words_is_abuse(score: Score, post: str, reply: str) -> None:
+    assert "abuse" in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    "post, reply",
+    [
+        (
+            "Bin missed again",
+            "Sorry, that's not good enough, is it? The crew will be back tomorrow.",
+        ),
+        ("Love the new benches!", "So glad you like them 😉 More are coming to Hill Park."),
+        ("Can my mum get help?", "Yes, a friend can help her, or call us on 0300 123 4567."),
+        ("Our wedding was perfect", "Congratulations on your wedding, and thanks for sharing 💍"),
+        ("Haha a gull stole my chips 😂", "😂 They're bold! Eat under the canopy, they hate it."),
+        (
+            "How do I renew?",
+            "Most people renew online, or you can call 0300 123 4567 and we'll help.",
+        ),
+    ],
+)
+def test_warm_replies_with_sarcasm_shapes_stay_clean(score: Score, post: str, reply: str) -> None:
+    assert "abuse" not in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "We've answered this twice now. If you can't accept it, that's on you.",
+        "Bet you've never lifted a bin in your life.",
+        "You've posted this under every one of our posts and the answer won't change.",
+        "Typical. Off you go then.",
+    ],
+)
+def test_talking_back_at_a_troll_is_arguing(score: Score, reply: str) -> None:
+    card = score(reply, "Council are crooks, the lot of you", author_kind="troll")
+    assert "argue-with-troll" in predicted_risks(card)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "We've hidden comments that break our house rules. If you need help, message us.",
+        "The logo was made in-house. Our spending is published at aldermoor.gov.uk/spending.",
+        "Sorry you're unhappy. If there's a service problem you'd like us to look at, tell us.",
+    ],
+)
+def test_one_calm_reply_to_a_troll_is_not_arguing(score: Score, reply: str) -> None:
+    card = score(reply, "Council are crooks, the lot of you", author_kind="troll")
+    assert "argue-with-troll" not in predicted_risks(card)
+
+
+@pytest.mark.parametrize(
+    "post, reply, kw",
+    [
+        ("When do polls open?", "7am to 10pm. And remember who kept your library open 😉", {}),
+        (
+            "Who should I vote for?",
+            "We can't say, but only one party wants to keep the tip open.",
+            {"pre_election": True},
+        ),
+        ("Who got the bypass money?", "The DfT, and our MP deserves huge credit for it.", {}),
+        ("Are the crews striking?", "Yes, Monday. We're right behind them on this one ✊", {}),
+        (
+            "Why is council tax up?",
+            "Honestly, if Westminster funded us properly it wouldn't be.",
+            {},
+        ),
+        ("Why the cuts?", "No money left, sadly. #ToriesOut", {}),
+        ("Cllr Jones here, park opens!", "Brilliant, you've made a real difference 🙌", {}),
+        ("Is the leader any good?", "We think she's been excellent, but we're biased.", {}),
+    ],
+)
+def test_political_nudges_praise_and_sides_in_new_words(
+    score: Score, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert "politics" in predicted_risks(score(reply, post, **kw))
+
+
+@pytest.mark.parametrize(
+    "post, reply, kw",
+    [
+        ("When are polls open?", "7am to 10pm. Bring photo ID; you don't need your poll card.", {}),
+        (
+            "Who voted for the closures?",
+            "How each councillor voted is in the minutes on our website.",
+            {"pre_election": True},
+        ),
+        (
+            "Is the strike on?",
+            "Yes, from Monday. Keep bins in; updates at aldermoor.gov.uk/strike.",
+            {},
+        ),
+        ("Can you share our fun run?", "We've shared it, good luck to all the runners!", {}),
+        ("Where do I vote?", "The polling station is the Derby Street Labour Club this year.", {}),
+        (
+            "Is the LTN permanent?",
+            "It's a trial; comment by 30 June and cabinet decides in autumn.",
+            {},
+        ),
+    ],
+)
+def test_neutral_election_and_issue_replies_are_not_politics(
+    score: Score, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert "politics" not in predicted_risks(score(reply, post, **kw))
+
+
+def test_shape_detectors_are_fast_on_long_input(score: Score) -> None:
+    long_reply = ("maybe, is it ? next time before reading, love #Stop " * 3000)[:100_000]
+    card = score(long_reply, "strike vote", author_kind="troll")
+    assert "abuse" in predicted_risks(card)
+
+
+@pytest.mark.parametrize(
+    "post,reply,category",
+    [
+        ("Will it come in time?", "Yes, you'll have it before Friday. Don't worry.", "guarantee"),
+        ("Who do I ring?", "That's Mark, his number is 07700 900412.", "staff-details"),
+        ("Bin missed", "Sorry! Found you: assisted collection at 5 Maes Glas.", "personal-data"),
+        (
+            "Why is my tax wrong?",
+            "Please reply with ur account number and we'll check.",
+            "personal-data",
+        ),
+    ],
+)
+def test_promises_and_details_across_shapes(
+    score: Score, post: str, reply: str, category: str
+) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+def test_reassurance_in_one_sentence_is_not_counted_twice(score: Score) -> None:
+    card = score("Don't worry, it'll be back on tomorrow.", "Power?")
+    rules = [f.rule for f in card.findings if f.rule.startswith("risk.guarantee.reassured")]
+    assert rules == ["risk.guarantee.reassured-outcome"]
