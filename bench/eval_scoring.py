@@ -32,11 +32,24 @@ DEVELOPMENT = (
     (DATA / "heldout2_replies.jsonl", "second held-out set, now development"),
     (DATA / "dev3_replies.jsonl", "development set 3"),
     (DATA / "dev4_replies.jsonl", "development set 4"),
+    (DATA / "dev5_replies.jsonl", "development set 5"),
+    (DATA / "dev6_replies.jsonl", "development set 6"),
+    (DATA / "dev7_replies.jsonl", "development set 7"),
+    (DATA / "dev8_replies.jsonl", "development set 8"),
+    (DATA / "dev9_replies.jsonl", "development set 9"),
+    (DATA / "dev10_replies.jsonl", "development set 10"),
+    (DATA / "dev11_replies.jsonl", "development set 11"),
+    (DATA / "dev12_replies.jsonl", "development set 12"),
+    (DATA / "dev13_replies.jsonl", "development set 13"),
+    (DATA / "dev14_replies.jsonl", "development set 14"),
+    # held out until the second rule round, measured once, then used for the third round
+    (DATA / "heldout3_replies.jsonl", "held-out set 3, now development"),
+    (DATA / "heldout4_replies.jsonl", "held-out set 4, now development"),
 )
 # Written by labellers who never saw the rules, and never used to change them: the honest figure.
 HELD_OUT = (
-    (DATA / "heldout3_replies.jsonl", "held-out set 3"),
-    (DATA / "heldout4_replies.jsonl", "held-out set 4"),
+    (DATA / "heldout5_replies.jsonl", "held-out set 5"),
+    (DATA / "heldout6_replies.jsonl", "held-out set 6"),
 )
 POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
 PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}

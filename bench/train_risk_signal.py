@@ -1,20 +1,28 @@
 """Train the learned risk signal (sandbox/scoring/learned_risk.npz) from the development files.
 
-    python bench/train_risk_signal.py [--max-added-false-alarm 0.015] [--out PATH]
+    python bench/train_risk_signal.py [--max-added-false-alarm 0.015]
+                                      [--max-post-false-alarm 0.005] [--out PATH]
 
 Training data: the development files in tests/scoring/data (``TRAINING_FILES``); the held-out
-files are never read. Each reply sentence is an example. In a risk-clean line every sentence is
-a negative. In a risky line, the sentences a rule flags with a finding of a labelled category are
-positives for it; when a labelled category has no flagged sentence (unclear where it is), all
-the line's sentences are positives for it; the remaining sentences are negatives.
-Crisis-without-help is not a sentence's risk (it is what the reply lacks), so it has no head.
+files are never read. Two kinds of head:
 
-The threshold comes from leave-one-file-out predictions: each file is scored by heads trained on
-the other files, which were written by other people, so the figures say how the signal carries
-to a new writer. It is the threshold with the best out-of-file line recall (rules plus signal)
-whose added false alarms on risk-clean good-tone lines stay within --max-added-false-alarm, then
-raised, if needed, until no scenario model answer (good practice by definition) gets a learned
-warning. Deterministic: no randomness anywhere.
+- **Sentences.** Each reply sentence is an example. In a risk-clean line every sentence is a
+  negative. In a risky line, the sentences a rule flags with a finding of a labelled category
+  are positives for it; when a labelled category has no flagged sentence (unclear where it is),
+  all the line's sentences are positives for it; the remaining sentences are negatives.
+- **Posts.** Crisis-without-help is what a reply lacks, not something a sentence says, so one
+  head reads the post instead: "does this read like someone at risk?" A post is a positive when
+  a line answering it is labelled crisis-without-help, or a risk-clean reply to it gives urgent
+  help (999, 111, Samaritans…); other posts are negatives.
+
+Thresholds come from out-of-file predictions: each file is scored by heads trained without it
+(files are dealt into five groups, left out a group at a time), and the other files were written
+by other people, so the figures say how the signal carries to a new writer. The sentence threshold is the one with the best out-of-file line recall (rules plus
+signal) whose added false alarms on risk-clean good-tone lines stay within
+--max-added-false-alarm; the post threshold is the lowest whose out-of-file false alarms (a
+risk-clean good reply without urgent help, to a post scored as a crisis) stay within
+--max-post-false-alarm. Each is then raised, if needed, until no scenario model answer (good
+practice by definition) gets a learned warning. Deterministic: no randomness anywhere.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +46,9 @@ from sandbox.scoring.engine import Scorer, default_scorer  # noqa: E402
 from sandbox.scoring.evaluate import _context, rule_category  # noqa: E402
 from sandbox.scoring.learned import (  # noqa: E402
     CATEGORIES,
+    CRISIS,
     DIM,
+    MAX_POST_CHARS,
     MAX_SENTENCES,
     WEIGHTS_PATH,
     SparseRows,
@@ -45,6 +56,7 @@ from sandbox.scoring.learned import (  # noqa: E402
     featurize,
     fit_heads,
 )
+from sandbox.scoring.rulepack import PhraseMatcher  # noqa: E402
 from sandbox.scoring.types import Family, Severity  # noqa: E402
 
 DATA = ROOT / "tests" / "scoring" / "data"
@@ -55,9 +67,38 @@ TRAINING_FILES = (
     "heldout2_replies.jsonl",
     "dev3_replies.jsonl",
     "dev4_replies.jsonl",
+    "dev5_replies.jsonl",
+    "dev6_replies.jsonl",
+    "dev7_replies.jsonl",
+    "dev8_replies.jsonl",
+    "dev9_replies.jsonl",
+    "dev10_replies.jsonl",
+    "dev11_replies.jsonl",
+    "dev12_replies.jsonl",
+    "dev13_replies.jsonl",
+    "dev14_replies.jsonl",
+    "heldout3_replies.jsonl",
+    "heldout4_replies.jsonl",
 )
+HELD_OUT = ("heldout5_replies.jsonl", "heldout6_replies.jsonl")
 L2 = 3e-5  # chosen by leave-one-file-out recall (3e-5 > 1e-4 > 1e-3)
 ITERS = 300
+# Help only a crisis needs: marks a post as a crisis when a clean reply gives it. (The pack's
+# wider urgent-help list also holds 101 and "helpline", which routine posts get too.)
+CRISIS_HELP = (
+    "999",
+    "111",
+    "116 123",
+    "116123",
+    "Samaritans",
+    "Childline",
+    "0800 1111",
+    "0808 2000 247",
+    "0800 111 999",
+    "A&E",
+    "emergency services",
+    "ambulance",
+)
 _ALARM = (Severity.error, Severity.warning)
 
 
@@ -71,6 +112,9 @@ class Line:
     sentence_labels: list[list[float]]
     unflagged: list[bool]  # sentence not overlapping a rule's risk finding
     rules_alarm: bool
+    rules_crisis: bool
+    has_help: bool  # the reply has one of the pack's urgent-help words
+    crisis_post: bool  # this line alone marks its post as a crisis (see CRISIS_HELP)
 
     @property
     def risky(self) -> bool:
@@ -82,9 +126,9 @@ class Line:
 
 
 def load_lines(scorer: Scorer, names: tuple[str, ...] = TRAINING_FILES) -> list[Line]:
-    out = []
+    out: list[Line] = []
     for name in names:
-        assert not name.startswith(("heldout3", "heldout4")), "held-out files are never trained on"
+        assert name not in HELD_OUT, "held-out files are never trained on"
         path = DATA / name
         if not path.exists():
             print(f"(skipping {name}: not present)")
@@ -92,11 +136,23 @@ def load_lines(scorer: Scorer, names: tuple[str, ...] = TRAINING_FILES) -> list[
         for text in path.read_text(encoding="utf-8").splitlines():
             if text.strip():
                 out.append(_line(json.loads(text), name, scorer))
+    # a post is a crisis when any line answering it says so
+    crisis = {ln.row["post"] for ln in out if ln.crisis_post}
+    for ln in out:
+        ln.crisis_post = ln.row["post"] in crisis
     return out
 
 
+@lru_cache(maxsize=1)
+def _help_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    """(the pack's urgent-help words, CRISIS_HELP)."""
+    rule = next(r for r in default_scorer().rules if r.id == "risk.learned")
+    return PhraseMatcher(tuple(rule.params.get("urgent_help", ()))), PhraseMatcher(CRISIS_HELP)
+
+
 def _line(row: dict[str, Any], name: str, scorer: Scorer) -> Line:
-    cats = set(row["labels"]["risk"]) - {"crisis-without-help"}
+    cats = set(row["labels"]["risk"]) - {CRISIS}
+    urgent, crisis_help = _help_matchers()
     ctx = _context(row)
     doc = Doc(text=row["reply"], ctx=ctx)
     sentences = doc.sentences[:MAX_SENTENCES]
@@ -125,6 +181,10 @@ def _line(row: dict[str, Any], name: str, scorer: Scorer) -> Line:
         sentence_labels=y,
         unflagged=[not any(a < e and s < b for a, b in flagged) for s, e in sentences],
         rules_alarm=bool(alarms),
+        rules_crisis=any(f.rule.startswith("risk.crisis") for f in alarms),
+        has_help=urgent.search(row["reply"]) is not None,
+        crisis_post=CRISIS in row["labels"]["risk"]
+        or (not row["labels"]["risk"] and crisis_help.search(row["reply"]) is not None),
     )
 
 
@@ -132,6 +192,8 @@ def _line(row: dict[str, Any], name: str, scorer: Scorer) -> Line:
 class Heads:
     w: Any
     b: Any
+    pw: Any
+    pb: float
 
     def sentence_scores(self, ln: Line) -> tuple[float, int]:
         """The top probability among sentences no rule flagged, and its category."""
@@ -145,24 +207,47 @@ class Heads:
                 best, best_k = float(p[k]), k
         return best, best_k
 
+    def post_score(self, post: str) -> float:
+        c, v = featurize(post[:MAX_POST_CHARS])
+        return float(1.0 / (1.0 + np.exp(-(self.pw[c] @ v + self.pb))))
+
 
 def fit(lines: list[Line]) -> Heads:
     feats = [f for ln in lines for f in ln.sentence_feats]
     y = np.asarray([lab for ln in lines for lab in ln.sentence_labels], dtype=np.float64)
     w, b = fit_heads(SparseRows(feats), y, l2=L2, iters=ITERS)
-    return Heads(w=w, b=b)
+    posts = {ln.row["post"]: ln.crisis_post for ln in lines}
+    order = sorted(posts)
+    px = SparseRows([featurize(p[:MAX_POST_CHARS]) for p in order])
+    pw, pb = fit_heads(px, np.asarray([[float(posts[p])] for p in order]), l2=L2, iters=ITERS)
+    return Heads(w=w, b=b, pw=pw[:, 0], pb=float(pb[0]))
 
 
-def out_of_file(lines: list[Line]) -> list[float]:
-    """Every line's top unflagged-sentence probability, from heads trained without its file."""
-    out = [0.0] * len(lines)
-    for name in sorted({ln.file for ln in lines}):
-        train = [ln for ln in lines if ln.file != name]
-        heads = fit(train)
+def out_of_file(lines: list[Line], folds: int = 5) -> tuple[list[float], list[float]]:
+    """Every line's top unflagged-sentence probability and its post's crisis probability, from
+    heads trained without its file. Files are dealt round-robin into ``folds`` groups (a
+    group's files are left out together), which keeps training to ``folds`` fits."""
+    names = sorted({ln.file for ln in lines})
+    group = {name: i % folds for i, name in enumerate(names)}
+    sent, post = [0.0] * len(lines), [0.0] * len(lines)
+    for g in range(min(folds, len(names))):
+        heads = fit([ln for ln in lines if group[ln.file] != g])
         for i, ln in enumerate(lines):
-            if ln.file == name:
-                out[i] = heads.sentence_scores(ln)[0]
-    return out
+            if group[ln.file] == g:
+                sent[i] = heads.sentence_scores(ln)[0]
+                post[i] = heads.post_score(ln.row["post"])
+    return sent, post
+
+
+def choose_post(lines: list[Line], post: list[float], max_fa: float) -> float:
+    """The lowest post threshold whose out-of-file false alarms stay within the budget."""
+    open_good = np.asarray([ln.clean_good and not ln.has_help for ln in lines])
+    n_good = sum(ln.clean_good for ln in lines)
+    p = np.asarray(post)
+    for t in np.round(np.arange(0.30, 0.991, 0.01), 2):
+        if (open_good & (p >= t)).sum() / max(1, n_good) <= max_fa + 1e-12:
+            return float(t)
+    return 1.0
 
 
 def choose(lines: list[Line], scores: list[float], max_added: float) -> float:
@@ -181,8 +266,19 @@ def choose(lines: list[Line], scores: list[float], max_added: float) -> float:
     return best[2]
 
 
-def report(lines: list[Line], scores: list[float], t: float) -> dict[str, Any]:
-    a = [ln.rules_alarm or s >= t for ln, s in zip(lines, scores, strict=True)]
+def alarms(
+    lines: list[Line], sent: list[float], post: list[float], t: float, tp: float
+) -> list[bool]:
+    return [
+        ln.rules_alarm or s >= t or (not ln.rules_crisis and not ln.has_help and p >= tp)
+        for ln, s, p in zip(lines, sent, post, strict=True)
+    ]
+
+
+def report(
+    lines: list[Line], sent: list[float], post: list[float], t: float, tp: float
+) -> dict[str, Any]:
+    a = alarms(lines, sent, post, t, tp)
     out: dict[str, Any] = {}
     for name in [*sorted({ln.file for ln in lines}), "all"]:
         idx = [i for i, ln in enumerate(lines) if name in ("all", ln.file)]
@@ -199,12 +295,14 @@ def report(lines: list[Line], scores: list[float], t: float) -> dict[str, Any]:
     return out
 
 
-def model_answer_floor(heads: Heads, scorer: Scorer) -> float:
-    """The threshold below which some scenario model answer would get a learned warning."""
+def model_answer_floors(heads: Heads, scorer: Scorer) -> tuple[float, float]:
+    """(sentence, post) thresholds below which a scenario model answer would get a learned
+    warning."""
     from sandbox.scenario.loader import load_scenario
     from sandbox.scoring.types import ScoringContext
 
-    top = 0.0
+    urgent, _ = _help_matchers()
+    top_s = top_p = 0.0
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         scenario = load_scenario(path)
         kinds = {p.id: p.kind.value for p in scenario.personas}
@@ -219,29 +317,37 @@ def model_answer_floor(heads: Heads, scorer: Scorer) -> float:
             tokens = context_tokens(kind, scenario.policy.pre_election)
             for answer in post.expect.model_answers:
                 card = scorer.score(answer, ctx)
-                flagged = [
-                    (f.start, f.end)
-                    for f in card.findings
-                    if f.family is Family.risk and f.severity in _ALARM and f.start != f.end
+                risk = [
+                    f for f in card.findings if f.family is Family.risk and f.severity in _ALARM
                 ]
+                flagged = [(f.start, f.end) for f in risk if f.start != f.end]
                 for s, e in Doc(text=answer, ctx=ctx).sentences[:MAX_SENTENCES]:
                     if any(a < e and s < z for a, z in flagged):
                         continue
                     c, v = featurize(answer[s:e], tokens)
                     p = 1.0 / (1.0 + np.exp(-(heads.w[c].T @ v + heads.b)))
-                    top = max(top, float(p.max()))
-    return float(np.ceil(top * 100 + 1e-9) / 100)
+                    top_s = max(top_s, float(p.max()))
+                if urgent.search(answer) is None and not any(
+                    f.rule.startswith("risk.crisis") for f in risk
+                ):
+                    top_p = max(top_p, heads.post_score(post.text))
+    return _above(top_s), _above(top_p)
 
 
-def train(max_added: float) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Arrays for the .npz file and the figures behind its threshold."""
+def _above(p: float) -> float:
+    return float(np.ceil(p * 100 + 1e-9) / 100)
+
+
+def train(max_added: float, max_post: float) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Arrays for the .npz file and the figures behind its thresholds."""
     scorer = default_scorer().with_settings(disable=["risk.learned"])
     lines = load_lines(scorer)
-    scores = out_of_file(lines)
-    chosen = choose(lines, scores, max_added)
+    sent, post = out_of_file(lines)
+    chosen = choose(lines, sent, max_added)
+    chosen_post = choose_post(lines, post, max_post)
     heads = fit(lines)
-    floor = model_answer_floor(heads, scorer)
-    threshold = max(chosen, floor)
+    floor, floor_post = model_answer_floors(heads, scorer)
+    t, tp = max(chosen, floor), max(chosen_post, floor_post)
     figures = {
         "lines": len(lines),
         "files": sorted({ln.file for ln in lines}),
@@ -250,17 +356,21 @@ def train(max_added: float) -> tuple[dict[str, Any], dict[str, Any]]:
             c: int(sum(lab[k] for ln in lines for lab in ln.sentence_labels))
             for k, c in enumerate(CATEGORIES)
         },
-        "chosen_threshold": chosen,
-        "model_answer_floor": floor,
-        "shipped_threshold": threshold,
-        "leave_one_file_out_at_shipped": report(lines, scores, threshold),
-        "rules_only": report(lines, scores, 2.0),
+        "posts": len({ln.row["post"] for ln in lines}),
+        "crisis_posts": len({ln.row["post"] for ln in lines if ln.crisis_post}),
+        "chosen_thresholds": {"sentence": chosen, "post": chosen_post},
+        "model_answer_floors": {"sentence": floor, "post": floor_post},
+        "shipped_thresholds": {"sentence": t, "post": tp},
+        "out_of_file_at_shipped": report(lines, sent, post, t, tp),
     }
     arrays = {
         "weights": np.ascontiguousarray(heads.w.T.astype(np.float32)),
         "bias": heads.b.astype(np.float32),
-        "threshold": np.float32(threshold),
+        "threshold": np.float32(t),
         "categories": np.asarray(CATEGORIES),
+        "post_weights": heads.pw.astype(np.float32),
+        "post_bias": np.float32(heads.pb),
+        "post_threshold": np.float32(tp),
         "dim": np.int64(DIM),
     }
     return arrays, figures
@@ -269,10 +379,11 @@ def train(max_added: float) -> tuple[dict[str, Any], dict[str, Any]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--max-added-false-alarm", type=float, default=0.015)
+    ap.add_argument("--max-post-false-alarm", type=float, default=0.005)
     ap.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     args = ap.parse_args()
     t0 = time.perf_counter()
-    arrays, figures = train(args.max_added_false_alarm)
+    arrays, figures = train(args.max_added_false_alarm, args.max_post_false_alarm)
     np.savez_compressed(args.out, **arrays)
     print(json.dumps(figures, indent=2))
     size = args.out.stat().st_size
