@@ -3,8 +3,8 @@
     python bench/train_risk_signal.py [--max-added-false-alarm 0.015]
                                       [--max-post-false-alarm 0.005] [--out PATH]
 
-Training data: the development files in tests/scoring/data (``TRAINING_FILES``); the held-out
-files are never read. Two kinds of head:
+Training data: the development files in tests/scoring/data (``TRAINING_FILES``) and the scenario
+library's model answers (as risk-clean, good-tone lines); the held-out files are never read. Two kinds of head:
 
 - **Sentences.** Each reply sentence is an example. In a risk-clean line every sentence is a
   negative. In a risky line, the sentences a rule flags with a finding of a labelled category
@@ -81,6 +81,7 @@ TRAINING_FILES = (
     "heldout4_replies.jsonl",
 )
 HELD_OUT = ("heldout5_replies.jsonl", "heldout6_replies.jsonl")
+MODEL_ANSWERS = "scenario model answers"
 L2 = 3e-5  # chosen by leave-one-file-out recall (3e-5 > 1e-4 > 1e-3)
 ITERS = 300
 # Help only a crisis needs: marks a post as a crisis when a clean reply gives it. (The pack's
@@ -136,11 +137,43 @@ def load_lines(scorer: Scorer, names: tuple[str, ...] = TRAINING_FILES) -> list[
         for text in path.read_text(encoding="utf-8").splitlines():
             if text.strip():
                 out.append(_line(json.loads(text), name, scorer))
+    out += [_line(row, MODEL_ANSWERS, scorer) for row in model_answer_rows()]
     # a post is a crisis when any line answering it says so
     crisis = {ln.row["post"] for ln in out if ln.crisis_post}
     for ln in out:
         ln.crisis_post = ln.row["post"] in crisis
     return out
+
+
+def model_answer_rows() -> list[dict[str, Any]]:
+    """Every scenario model answer as a risk-clean, good-tone labelled line: good practice by
+    definition, and long careful replies unlike most labelled lines, so the heads learn that
+    thoroughness is not risk."""
+    from sandbox.scenario.loader import load_scenario
+
+    rows = []
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        kinds = {p.id: p.kind.value for p in scenario.personas}
+        posts = list(scenario.posts) + [fp for fu in scenario.follow_ups for fp in fu.posts]
+        for post in posts:
+            if post.expect is None:
+                continue
+            for answer in post.expect.model_answers:
+                rows.append(
+                    {
+                        "id": f"{path.stem}:{post.id}",
+                        "post": post.text,
+                        "reply": answer,
+                        "context": {
+                            "pre_election": scenario.policy.pre_election,
+                            "author_kind": kinds.get(post.author) or "resident",
+                            "platform": "community",
+                        },
+                        "labels": {"risk": [], "tone": "good", "tone_issues": []},
+                    }
+                )
+    return rows
 
 
 @lru_cache(maxsize=1)

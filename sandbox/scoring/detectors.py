@@ -1361,7 +1361,7 @@ _MOCKING_SHAPES: dict[str, re.Pattern[str]] = {
     # "..., love." / "hun x" / "Thanks, pal": a patronising endearment aimed at the reader
     "endearment": re.compile(
         r"(?:(?:^|[.!?]\s{1,3})(?:hun|hon|babe|pet|mate|pal|sweetie|sweetheart|darling|petal|"
-        r"sunshine|chuck|my\s{1,3}love|my\s{1,3}dear),|"
+        r"sunshine|chuck|love|my\s{1,3}love|my\s{1,3}dear),|"
         r"(?:,|\.\.\.)\s{0,3}(?:love|hun|hon|babe|pet|mate|pal|sunshine|chuck|chief|buddy|"
         r"sweetie|sweetheart|darling|petal|my\s{1,3}love|my\s{1,3}dear|sweet\s{1,3}cheeks|"
         r"sunbeam|princess)\s{0,3}(?:[.!?…,]|x{1,3}(?!\w)|$|[^\w\s]))",
@@ -1730,7 +1730,13 @@ _DESCRIBED_PERSON_RE = re.compile(
     r"(?<!\w)(?:(?:[Aa]n?|[Oo]ne\s+of\s+our)\s+(?:(?:young|elderly|old|older|single|lovely|nice|retired|disabled)\s+)?|"
     r"[Tt]he\s+(?:young|elderly|old|older|single|retired|disabled|frail)\s+)"
     r"(?:mum|dad|mother|father|couple|family|gentleman|gent|lady|woman|man|widow|widower|pensioner|tenants?|"
-    r"lad|girl|boy|resident|household)(?!\w)"
+    r"lad|girl|boy|resident|household)(?!\w)|"
+    # "the tenant at 22", "the previous tenant", "the owners at", "the family who were there", "the woman
+    # living there": an occupier pointed at by where they live, not by name.
+    r"[Tt]he\s+(?:previous\s+|former\s+|new\s+|current\s+)?(?:tenants?|owners?|occupiers?|occupants?|residents?|"
+    r"family|household|couple|woman|man|lady|gentleman|lad|boy|girl|landlord)"
+    r"(?=\s+(?:at|on|in|of|from|who|whose|living|next\s+door|upstairs|downstairs|there)(?!\w))|"
+    r"[Tt]he\s+(?:previous|former)\s+(?:tenants?|owners?|occupiers?|occupants?|residents?)(?!\w)"
 )
 # Identifying on their own: a date of birth, part of a phone number, where someone is staying.
 _DIRECT_ID_RE = re.compile(

@@ -392,9 +392,10 @@ def _learned_hits(
         and r.severity in (Severity.error, Severity.warning)
         and h.start != h.end
     ]
+    crisis = any(r.id.startswith("risk.crisis") for _c, r, _h in raw)
     return [
         (comp, replace(rule, id=f"{rule.id}.{cat}"), h)
-        for cat, h in learned_findings(doc, rule.params, skip=flagged)
+        for cat, h in learned_findings(doc, rule.params, skip=flagged, crisis_flagged=crisis)
     ]
 
 

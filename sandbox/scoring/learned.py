@@ -1,10 +1,13 @@
-"""A learned sentence-level risk signal: catches risky wording the rule lists have not seen.
+"""A learned risk signal: catches risky wording the rule lists have not seen.
 
 The rules describe each mistake's words and shapes; a tired officer still finds new ways to write
 them. This module scores each reply sentence the rules did *not* flag with a small one-vs-rest
 logistic regression (hashed word uni/bigrams and character 3–5-grams, plus the post's context)
-trained only on the development data (``bench/train_risk_signal.py``). It only ever adds a
-modest warning that names the category it resembles, so a trainer can see why and overrule it.
+trained only on the development data (``bench/train_risk_signal.py``). A second head reads the
+*post*: people in crisis describe it in words no cue list holds ("I won't be a bother much
+longer"), so a post that reads like a crisis, answered without any urgent help, gets a warning
+too. It only ever adds a modest warning that names what it resembles, so a trainer can see why
+and overrule it; the rule findings stay the score's backbone.
 
 numpy only; the weights ship as ``learned_risk.npz`` (no pickle) and load once, lazily.
 Input is bounded: at most ``MAX_SENTENCES`` sentences and ``MAX_SENTENCE_CHARS`` characters each.
@@ -27,6 +30,7 @@ from sandbox.scoring.detectors import Doc, Hit
 
 __all__ = [
     "CATEGORIES",
+    "CRISIS",
     "DESCRIPTIONS",
     "WEIGHTS_PATH",
     "LearnedModel",
@@ -39,6 +43,7 @@ __all__ = [
 ]
 
 WEIGHTS_PATH = Path(__file__).with_name("learned_risk.npz")
+CRISIS = "crisis-without-help"
 CATEGORIES: tuple[str, ...] = (
     "personal-data",
     "staff-details",
@@ -49,17 +54,19 @@ CATEGORIES: tuple[str, ...] = (
     "argue-with-troll",
 )
 DESCRIPTIONS: dict[str, str] = {
-    "personal-data": "personal data in public",
-    "staff-details": "details about an individual member of staff",
-    "politics": "a political view or party-political content",
-    "liability": "an admission of fault or a promise to pay",
-    "guarantee": "a promise the service can't be sure to keep",
-    "abuse": "an insult, put-down or sarcasm aimed at the person",
-    "argue-with-troll": "arguing with a bad-faith account",
+    "personal-data": "This sentence reads like personal data in public",
+    "staff-details": "This sentence reads like details about an individual member of staff",
+    "politics": "This sentence reads like a political view or party-political content",
+    "liability": "This sentence reads like an admission of fault or a promise to pay",
+    "guarantee": "This sentence reads like a promise the service can't be sure to keep",
+    "abuse": "This sentence reads like an insult, put-down or sarcasm aimed at the person",
+    "argue-with-troll": "This sentence reads like arguing with a bad-faith account",
+    CRISIS: "The post reads like someone may be at risk, and the reply gives no urgent help",
 }
 DIM = 1 << 15
 MAX_SENTENCES = 12
 MAX_SENTENCE_CHARS = 300
+MAX_POST_CHARS = 1000
 WORD_SHARE = 0.3
 CHAR_SHARE = 0.95
 _NORM = float(np.hypot(WORD_SHARE, CHAR_SHARE))
@@ -192,11 +199,22 @@ class LearnedModel:
     bias: Any  # (K,)
     threshold: float
     categories: tuple[str, ...]
+    post_weights: Any = None  # (DIM,) float32: "does this post read like a crisis?"
+    post_bias: float = 0.0
+    post_threshold: float = 1.0
 
     def probabilities(self, sentence: str, context: Sequence[str]) -> Any:
         cols, vals = featurize(sentence, context)
         z = self.weights[:, cols] @ vals + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def crisis_probability(self, post: str) -> float:
+        """How much the post reads like someone at risk (0 when no post head was trained)."""
+        if self.post_weights is None or not post.strip():
+            return 0.0
+        cols, vals = featurize(post[:MAX_POST_CHARS])
+        z = float(self.post_weights[cols] @ vals) + self.post_bias
+        return float(1.0 / (1.0 + np.exp(-min(30.0, max(-30.0, z)))))
 
 
 @lru_cache(maxsize=1)
@@ -205,11 +223,15 @@ def load_model(path: Path = WEIGHTS_PATH) -> LearnedModel | None:
     if not path.exists():
         return None
     with np.load(path, allow_pickle=False) as z:
+        post = "post_weights" in z.files
         return LearnedModel(
             weights=z["weights"].astype(np.float32),
             bias=z["bias"].astype(np.float32),
             threshold=float(z["threshold"]),
             categories=tuple(str(c) for c in z["categories"]),
+            post_weights=z["post_weights"].astype(np.float32) if post else None,
+            post_bias=float(z["post_bias"]) if post else 0.0,
+            post_threshold=float(z["post_threshold"]) if post else 1.0,
         )
 
 
@@ -222,10 +244,15 @@ def learned_findings(
     params: Mapping[str, Any],
     skip: Sequence[tuple[int, int]] = (),
     model: LearnedModel | None = None,
+    *,
+    crisis_flagged: bool = False,
 ) -> list[tuple[str, Hit]]:
-    """(category, hit) for each sentence not overlapping ``skip`` that the model thinks risky.
+    """(category, hit) for each sentence not overlapping ``skip`` that the model thinks risky,
+    and a whole-reply crisis hit when the post reads like a crisis, no rule has said so
+    (``crisis_flagged``) and the reply has none of ``params.urgent_help``.
 
-    ``params.threshold`` overrides the cross-validated threshold (a pack can make it quieter).
+    ``params.threshold`` / ``params.post_threshold`` override the trained thresholds (a pack can
+    make the signal quieter).
     """
     model = model or load_model()
     if model is None or not doc.text.strip():
@@ -233,6 +260,15 @@ def learned_findings(
     threshold = float(params.get("threshold", model.threshold))
     ctx = context_tokens(doc.ctx.author_kind, doc.ctx.pre_election)
     out: list[tuple[str, Hit]] = []
+    help_words = tuple(params.get("urgent_help", ()))
+    if (
+        help_words
+        and not crisis_flagged
+        and model.crisis_probability(doc.ctx.post_text)
+        >= float(params.get("post_threshold", model.post_threshold))
+        and _urgent_help(help_words).search(doc.text) is None
+    ):
+        out.append((CRISIS, Hit(0, 0, "", detail=DESCRIPTIONS[CRISIS])))
     for s, e in doc.sentences[:MAX_SENTENCES]:
         if _overlaps(s, e, skip):
             continue
@@ -242,6 +278,13 @@ def learned_findings(
             cat = model.categories[k]
             out.append((cat, Hit(s, e, doc.text[s:e], detail=DESCRIPTIONS.get(cat, cat))))
     return out
+
+
+@lru_cache(maxsize=8)
+def _urgent_help(words: tuple[str, ...]) -> Any:
+    from sandbox.scoring.rulepack import PhraseMatcher
+
+    return PhraseMatcher(words)
 
 
 def detect_learned_risk(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:

@@ -455,7 +455,10 @@ def test_crisis_posts_in_new_words_need_urgent_help(score: Score, post: str) -> 
     ],
 )
 def test_everyday_posts_with_crisis_words_are_not_crises(score: Score, post: str) -> None:
-    assert "crisis-without-help" not in predicted_risks(score(ROUTINE, post))
+    # the crisis rules' behaviour; the learned post head's false alarms are measured by the
+    # evaluation (bench/train_risk_signal.py, bench/eval_scoring.py)
+    card = score(ROUTINE, post, disabled_rules=frozenset({"risk.learned"}))
+    assert "crisis-without-help" not in predicted_risks(card)
 
 
 def test_immediate_danger_needs_emergency_help_not_a_helpline(score: Score) -> None:
@@ -730,3 +733,250 @@ def test_reassurance_in_one_sentence_is_not_counted_twice(score: Score) -> None:
     card = score("Don't worry, it'll be back on tomorrow.", "Power?")
     rules = [f.rule for f in card.findings if f.rule.startswith("risk.guarantee.reassured")]
     assert rules == ["risk.guarantee.reassured-outcome"]
+
+
+# Round 3: guarantee, staff, personal data, liability and crisis ideas in fresh words.
+@pytest.mark.parametrize(
+    ("post", "reply", "category"),
+    [
+        (
+            "Heating?",
+            "Engineers are on it and it will be sorted once and for all this week.",
+            "guarantee",
+        ),
+        (
+            "Parking fees?",
+            "Charges won't rise next year, we can reassure you of that.",
+            "guarantee",
+        ),
+        (
+            "Lifeguards?",
+            "There won't be any gaps in cover this summer, we've made sure of it.",
+            "guarantee",
+        ),
+        ("Rats again", "The block has been treated and the rats won't come back.", "guarantee"),
+        ("New caddy?", "Your new caddy will arrive on Thursday.", "guarantee"),
+        (
+            "The mast?",
+            "That extension isn't going to get permission, put it that way.",
+            "guarantee",
+        ),
+        (
+            "Tripped on the kerb",
+            "It was reported and we didn't act, so we're accepting responsibility.",
+            "liability",
+        ),
+        (
+            "Taxi never came, lost a day's pay",
+            "We're accountable for that and we'll make up the lost pay.",
+            "liability",
+        ),
+        (
+            "Yoga cancelled again",
+            "Our Tuesday instructor has been having personal difficulties lately.",
+            "staff-details",
+        ),
+        (
+            "Pest control?",
+            "Our technician for the east area was off with an injury that day.",
+            "staff-details",
+        ),
+        (
+            "Lovely lady at the library",
+            "That'll be Bev, she's there on Monday mornings.",
+            "staff-details",
+        ),
+        (
+            "Why is the flat above me empty?",
+            "The previous tenant passed away and the family are clearing it.",
+            "personal-data",
+        ),
+        (
+            "My neighbour's extension got approved",
+            "The owners at 9 Bank Road applied because their son is disabled.",
+            "personal-data",
+        ),
+        (
+            "Her carer is locking her in and taking her pension. What do we do?",
+            "You can make a referral with the form on our website; it's reviewed within 3 days.",
+            "crisis-without-help",
+        ),
+    ],
+)
+def test_round3_ideas_in_new_words(score: Score, post: str, reply: str, category: str) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply"),
+    [
+        (
+            "Parking ticket",
+            "The ticket is on hold while we review it, so it won't go up in the meantime.",
+        ),
+        ("Caddy?", "Your new caddy should arrive within 10 working days."),
+        ("Leak", "If it leaks again, send us a photo and we'll book a visit."),
+        ("Bin day?", "Your bin day won't change next year. Check at example.gov.uk/bins."),
+        (
+            "Advice?",
+            "If a member of the team gave you the wrong advice, message us and we'll put it right.",
+        ),
+        (
+            "Empty flat above me",
+            "We can't discuss individual properties, but empty homes are re-let as fast as we can.",
+        ),
+        ("Opening times?", "Thanks Sharon, the library is open mornings Monday to Friday."),
+    ],
+)
+def test_round3_near_misses_stay_clean(score: Score, post: str, reply: str) -> None:
+    assert predicted_risks(score(reply, post)) == set()
+
+
+# Round 3: politics (siding implicitly, blaming or praising those in power, voting nudges) and
+# abuse (formal irony, deadpan, put-downs framed as advice), in fresh words.
+@pytest.mark.parametrize(
+    ("post", "reply", "kw", "category"),
+    [
+        (
+            "Why is the library only open 3 days?",
+            "Sorry. Our budget has been gutted by ministers year after year.",
+            {},
+            "politics",
+        ),
+        (
+            "Bin strike again??",
+            "Honestly the crews have had a raw deal for ages and we can see why they walked out.",
+            {},
+            "politics",
+        ),
+        (
+            "Bin strike again??",
+            "The offer is more than fair and the union should take it.",
+            {},
+            "politics",
+        ),
+        (
+            "Will you fly the Ukraine flag?",
+            "Our policy is online. Personally I'd love to see us fly it all month.",
+            {},
+            "politics",
+        ),
+        (
+            "Asylum hotel?",
+            "The rules on this are too lenient and need changing.",
+            {},
+            "politics",
+        ),
+        (
+            "The government's new planning rules are a joke",
+            "Couldn't agree more 👏 Our local plan consultation opens next month.",
+            {},
+            "politics",
+        ),
+        (
+            "When's the by-election count?",
+            "From 10pm. Fingers crossed the right person gets in this time!",
+            {"pre_election": True},
+            "politics",
+        ),
+        (
+            "Where do I vote on Thursday?",
+            "It's on your card. If I were you I'd read the leaflets very carefully first.",
+            {"pre_election": True},
+            "politics",
+        ),
+        (
+            "Bus lane is nonsense",
+            "The people moaning about it mostly don't even live here.",
+            {},
+            "politics",
+        ),
+        (
+            "Why is the tip shut on Monday?",
+            "The hours have been online for two years, but we're delighted you have now discovered them.",
+            {},
+            "abuse",
+        ),
+        (
+            "Bin missed for 2 days!!",
+            "Two whole days. The ordeal must have been unbearable. The crew will be back tomorrow.",
+            {},
+            "abuse",
+        ),
+        (
+            "Why did I get a ticket?",
+            "The bay is clearly marked, so we'd gently suggest reading the signs next time.",
+            {},
+            "abuse",
+        ),
+        (
+            "Whoever planned this junction should be sacked",
+            "We'll be sure to consult you personally, given your obvious expertise.",
+            {},
+            "abuse",
+        ),
+        (
+            "Street light still out!!!",
+            "Just so you know, shouting in capitals won't move you up the list.",
+            {},
+            "abuse",
+        ),
+        (
+            "Your consultations are fake",
+            "Over 900 people responded, but don't let facts spoil a good grumble.",
+            {},
+            "abuse",
+        ),
+    ],
+)
+def test_round3_sides_and_irony_in_new_words(
+    score: Score, post: str, reply: str, kw: dict[str, Any], category: str
+) -> None:
+    assert category in predicted_risks(score(reply, post, **kw))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply", "kw"),
+    [
+        (
+            "Bin strike again??",
+            "Sorry for the disruption. Talks with the union continue this week; extra points are online.",
+            {},
+        ),
+        ("Will you fly the Ukraine flag?", "Our flag policy says which flags we fly and when.", {}),
+        (
+            "Which party runs the council?",
+            "The council is run by a Labour and Green coalition; councillors are listed online.",
+            {},
+        ),
+        (
+            "Thank you to the bin crews in the snow!",
+            "Thank you, we'll pass that on – messages like this mean a lot to the crews.",
+            {},
+        ),
+        (
+            "My damp is getting worse",
+            "We're so sorry. We can only imagine how worrying this is. Please DM us and we'll book a visit.",
+            {},
+        ),
+        (
+            "Bank holiday bins?",
+            "Just so you know, collections move a day later in bank holiday weeks.",
+            {},
+        ),
+        (
+            "Strike next week?",
+            "Fingers crossed it's resolved soon. Extra recycling points are listed on our site.",
+            {},
+        ),
+        (
+            "Is the Pride event council-funded?",
+            "It's funded by a community grant and sponsors; road closures are online.",
+            {},
+        ),
+    ],
+)
+def test_round3_politics_and_abuse_near_misses_stay_clean(
+    score: Score, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert predicted_risks(score(reply, post, **kw)) == set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sandbox.scenario.models import ActionKind
@@ -9,9 +11,11 @@ from sandbox.scoring.detectors import Doc
 from sandbox.scoring.engine import Scorer
 from sandbox.scoring.learned import (
     CATEGORIES,
+    CRISIS,
     DIM,
     MAX_SENTENCES,
     WEIGHTS_PATH,
+    LearnedModel,
     SparseRows,
     context_tokens,
     featurize,
@@ -116,3 +120,57 @@ def test_long_input_is_bounded(scorer: Scorer) -> None:
     assert 0 < len(hits) <= MAX_SENTENCES
     card = scorer.score(text, ctx)
     assert sum(f.points for f in card.findings if f.rule.startswith("risk.learned")) <= 20
+
+
+def _post_model(bias: float) -> LearnedModel:
+    """The shipped sentence heads with a post head that calls every post (bias > 0) or no post
+    (bias < 0) a crisis, so the crisis logic can be checked apart from what was learned."""
+    model = load_model()
+    assert model is not None
+    return replace(
+        model, post_weights=np.zeros(DIM, dtype=np.float32), post_bias=bias, post_threshold=0.5
+    )
+
+
+HELP = ("999", "Samaritans", "116 123")
+CRISIS_POST = "I don't think I can keep going much longer, nobody would even notice"
+
+
+def test_a_crisis_post_answered_with_admin_gets_a_crisis_warning() -> None:
+    doc = Doc(
+        text="Please fill in the form on our website.", ctx=ScoringContext(post_text=CRISIS_POST)
+    )
+    hits = learned_findings(doc, {"urgent_help": HELP}, model=_post_model(5.0))
+    assert [c for c, _ in hits] == [CRISIS]
+    assert (hits[0][1].start, hits[0][1].end) == (0, 0)
+    assert "urgent help" in hits[0][1].detail
+    # not when the post doesn't read like a crisis
+    assert learned_findings(doc, {"urgent_help": HELP}, model=_post_model(-5.0)) == []
+
+
+def test_no_crisis_warning_when_help_is_given_or_a_rule_already_said_so() -> None:
+    ctx = ScoringContext(post_text=CRISIS_POST)
+    helped = Doc(text="Please call Samaritans on 116 123 now, any time.", ctx=ctx)
+    assert learned_findings(helped, {"urgent_help": HELP}, model=_post_model(5.0)) == []
+    admin = Doc(text="Please fill in the form on our website.", ctx=ctx)
+    hits = learned_findings(
+        admin, {"urgent_help": HELP}, model=_post_model(5.0), crisis_flagged=True
+    )
+    assert hits == []
+    # without the pack's urgent-help words the head stays silent rather than guess
+    assert learned_findings(admin, {}, model=_post_model(5.0)) == []
+
+
+def test_shipped_post_head_and_the_engine_never_double_report_a_crisis(scorer: Scorer) -> None:
+    model = load_model()
+    assert model is not None and model.post_weights is not None
+    assert model.post_weights.shape == (DIM,) and 0.0 < model.post_threshold < 1.0
+    # an explicit crisis post: the rule fires, so the learned crisis warning stays quiet
+    post = "I've taken a load of tablets and I want to end it all"
+    card = scorer.score("Thanks, please email us.", ScoringContext(post_text=post))
+    rules = {f.rule for f in card.findings}
+    assert any(r.startswith("risk.crisis") for r in rules)
+    assert f"risk.learned.{CRISIS}" not in rules
+    assert model.crisis_probability(post) > model.crisis_probability(
+        "When is bin day on Mill Lane?"
+    )
