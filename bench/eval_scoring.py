@@ -42,6 +42,10 @@ DEVELOPMENT = (
     (DATA / "dev12_replies.jsonl", "development set 12"),
     (DATA / "dev13_replies.jsonl", "development set 13"),
     (DATA / "dev14_replies.jsonl", "development set 14"),
+    (DATA / "dev15_replies.jsonl", "development set 15"),
+    (DATA / "dev16_replies.jsonl", "development set 16"),
+    (DATA / "dev17_replies.jsonl", "development set 17"),
+    (DATA / "dev18_replies.jsonl", "development set 18"),
     # held out until the second rule round, measured once, then used for the third round
     (DATA / "heldout3_replies.jsonl", "held-out set 3, now development"),
     (DATA / "heldout4_replies.jsonl", "held-out set 4, now development"),
