@@ -42,10 +42,13 @@ DEVELOPMENT = (
     (DATA / "dev12_replies.jsonl", "development set 12"),
     (DATA / "dev13_replies.jsonl", "development set 13"),
     (DATA / "dev14_replies.jsonl", "development set 14"),
-    (DATA / "dev15_replies.jsonl", "development set 15"),
-    (DATA / "dev16_replies.jsonl", "development set 16"),
-    (DATA / "dev17_replies.jsonl", "development set 17"),
-    (DATA / "dev18_replies.jsonl", "development set 18"),
+    (
+        DATA / "dev15_replies.jsonl",
+        "development set 15 (written after the last rule round; never tuned on)",
+    ),
+    (DATA / "dev16_replies.jsonl", "development set 16 (never tuned on)"),
+    (DATA / "dev17_replies.jsonl", "development set 17 (never tuned on)"),
+    (DATA / "dev18_replies.jsonl", "development set 18 (never tuned on)"),
     # held out until the second rule round, measured once, then used for the third round
     (DATA / "heldout3_replies.jsonl", "held-out set 3, now development"),
     (DATA / "heldout4_replies.jsonl", "held-out set 4, now development"),

@@ -31,6 +31,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -145,13 +146,10 @@ def load_lines(scorer: Scorer, names: tuple[str, ...] = TRAINING_FILES) -> list[
     return out
 
 
-def model_answer_rows() -> list[dict[str, Any]]:
-    """Every scenario model answer as a risk-clean, good-tone labelled line: good practice by
-    definition, and long careful replies unlike most labelled lines, so the heads learn that
-    thoroughness is not risk."""
+def _model_answers() -> Iterator[tuple[str, Any, str | None, bool, str]]:
+    """(row id, post, author kind, pre-election, answer) for every scenario model answer."""
     from sandbox.scenario.loader import load_scenario
 
-    rows = []
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         scenario = load_scenario(path)
         kinds = {p.id: p.kind.value for p in scenario.personas}
@@ -160,20 +158,33 @@ def model_answer_rows() -> list[dict[str, Any]]:
             if post.expect is None:
                 continue
             for answer in post.expect.model_answers:
-                rows.append(
-                    {
-                        "id": f"{path.stem}:{post.id}",
-                        "post": post.text,
-                        "reply": answer,
-                        "context": {
-                            "pre_election": scenario.policy.pre_election,
-                            "author_kind": kinds.get(post.author) or "resident",
-                            "platform": "community",
-                        },
-                        "labels": {"risk": [], "tone": "good", "tone_issues": []},
-                    }
+                yield (
+                    f"{path.stem}:{post.id}",
+                    post,
+                    kinds.get(post.author),
+                    scenario.policy.pre_election,
+                    answer,
                 )
-    return rows
+
+
+def model_answer_rows() -> list[dict[str, Any]]:
+    """Every scenario model answer as a risk-clean, good-tone labelled line: good practice by
+    definition, and long careful replies unlike most labelled lines, so the heads learn that
+    thoroughness is not risk."""
+    return [
+        {
+            "id": row_id,
+            "post": post.text,
+            "reply": answer,
+            "context": {
+                "pre_election": pre_election,
+                "author_kind": kind or "resident",
+                "platform": "community",
+            },
+            "labels": {"risk": [], "tone": "good", "tone_issues": []},
+        }
+        for row_id, post, kind, pre_election, answer in _model_answers()
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -331,39 +342,26 @@ def report(
 def model_answer_floors(heads: Heads, scorer: Scorer) -> tuple[float, float]:
     """(sentence, post) thresholds below which a scenario model answer would get a learned
     warning."""
-    from sandbox.scenario.loader import load_scenario
     from sandbox.scoring.types import ScoringContext
 
     urgent, _ = _help_matchers()
     top_s = top_p = 0.0
-    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
-        scenario = load_scenario(path)
-        kinds = {p.id: p.kind.value for p in scenario.personas}
-        posts = list(scenario.posts) + [fp for fu in scenario.follow_ups for fp in fu.posts]
-        for post in posts:
-            if post.expect is None:
+    for _id, post, kind, pre_election, answer in _model_answers():
+        ctx = ScoringContext(post_text=post.text, author_kind=kind, pre_election=pre_election)
+        tokens = context_tokens(kind, pre_election)
+        card = scorer.score(answer, ctx)
+        risk = [f for f in card.findings if f.family is Family.risk and f.severity in _ALARM]
+        flagged = [(f.start, f.end) for f in risk if f.start != f.end]
+        for s, e in Doc(text=answer, ctx=ctx).sentences[:MAX_SENTENCES]:
+            if any(a < e and s < z for a, z in flagged):
                 continue
-            kind = kinds.get(post.author)
-            ctx = ScoringContext(
-                post_text=post.text, author_kind=kind, pre_election=scenario.policy.pre_election
-            )
-            tokens = context_tokens(kind, scenario.policy.pre_election)
-            for answer in post.expect.model_answers:
-                card = scorer.score(answer, ctx)
-                risk = [
-                    f for f in card.findings if f.family is Family.risk and f.severity in _ALARM
-                ]
-                flagged = [(f.start, f.end) for f in risk if f.start != f.end]
-                for s, e in Doc(text=answer, ctx=ctx).sentences[:MAX_SENTENCES]:
-                    if any(a < e and s < z for a, z in flagged):
-                        continue
-                    c, v = featurize(answer[s:e], tokens)
-                    p = 1.0 / (1.0 + np.exp(-(heads.w[c].T @ v + heads.b)))
-                    top_s = max(top_s, float(p.max()))
-                if urgent.search(answer) is None and not any(
-                    f.rule.startswith("risk.crisis") for f in risk
-                ):
-                    top_p = max(top_p, heads.post_score(post.text))
+            c, v = featurize(answer[s:e], tokens)
+            p = 1.0 / (1.0 + np.exp(-(heads.w[c].T @ v + heads.b)))
+            top_s = max(top_s, float(p.max()))
+        if urgent.search(answer) is None and not any(
+            f.rule.startswith("risk.crisis") for f in risk
+        ):
+            top_p = max(top_p, heads.post_score(post.text))
     return _above(top_s), _above(top_p)
 
 
