@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -105,6 +106,57 @@ def report_labelled(data: Path, title: str, *, verbose: bool) -> None:
                 print("    " + item)
 
 
+SECOND_LABELS = DATA / "second_labels"
+
+
+def report_agreement(data: Path, second: Path) -> None:
+    """How far two labellers agree on which replies are risky, and the scorer on their consensus.
+
+    The second labeller saw only id, post, reply and context (shuffled, no labels), so the
+    agreement says how sharp the line between risky and clean is for people; the scorer's recall
+    on the lines both call risky is the figure without that disagreement.
+    """
+    from sandbox.scoring.engine import default_scorer
+    from sandbox.scoring.evaluate import _context, predicted_risks
+
+    rows = load_labelled(data)
+    other: dict[str, set[str]] = {}
+    for line in second.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            other[item["id"]] = set(item["risk"])
+    rows = [r for r in rows if r["id"] in other]
+    first = {r["id"]: set(r["labels"]["risk"]) for r in rows}
+    a = [bool(first[r["id"]]) for r in rows]
+    b = [bool(other[r["id"]]) for r in rows]
+    n = len(rows)
+    agree = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    chance = pa * pb + (1 - pa) * (1 - pb)
+    kappa = (agree - chance) / (1 - chance) if chance < 1 else float("nan")
+    both = [r for r, x, y in zip(rows, a, b, strict=True) if x and y]
+    second_recall = len(both) / max(1, sum(a))
+    scorer = default_scorer()
+    flagged = {r["id"]: bool(predicted_risks(scorer.score(r["reply"], _context(r)))) for r in rows}
+    clean_good = [
+        r
+        for r, x, y in zip(rows, a, b, strict=True)
+        if not x and not y and r["labels"]["tone"] == "good"
+    ]
+    print(f"Two labellers, {data.name} ({n} lines, second labels {second.relative_to(ROOT)}):")
+    print(
+        f"  risky or clean, line level: agreement {pct(agree)}, Cohen's kappa {kappa:.2f};"
+        f" the second labeller calls {pct(second_recall).strip()} of the first's risky lines risky"
+        f" ({sum(a)} first, {sum(b)} second, {len(both)} both)"
+    )
+    print(
+        f"  scorer on the consensus: recall {pct(sum(flagged[r['id']] for r in both) / max(1, len(both)))}"
+        f" of {len(both)} lines both call risky; false alarms"
+        f" {pct(sum(flagged[r['id']] for r in clean_good) / max(1, len(clean_good)))}"
+        f" on {len(clean_good)} both call clean (good tone)"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument(
@@ -129,6 +181,9 @@ def main() -> int:
             print(f"(no {title} at {data.relative_to(ROOT)})")
             continue
         report_labelled(data, title, verbose=args.verbose)
+        second = SECOND_LABELS / data.name
+        if second.exists():
+            report_agreement(data, second)
 
     if not args.no_politeness:
         if not POLITENESS.exists():
