@@ -82,15 +82,15 @@ def sign_off(db: Database, rng: random.Random) -> tuple[int, int]:
         chosen = ids[: len(ids) // 3]
         for i in range(0, len(chosen), 1000):
             conn.execute(
-                update(Attempt.__table__)
-                .where(A.id.in_(chosen[i : i + 1000]))  # type: ignore[attr-defined]
+                update(Attempt.__table__)  # type: ignore[attr-defined]
+                .where(A.id.in_(chosen[i : i + 1000]))
                 .values(reviewed=True, outcome="passed")
             )
         reviewer = str(uuid.uuid4())
         conn.execute(
-            insert(Profile.__table__),
+            insert(Profile.__table__),  # type: ignore[attr-defined]
             [
-                {  # type: ignore[attr-defined]
+                {
                     "id": reviewer,
                     "name": "Bench Trainer",
                     "role": "trainer",

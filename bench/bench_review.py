@@ -54,7 +54,7 @@ def seed(db: Database, attempts: int, rng: random.Random) -> tuple[Profile, list
         }
         for i in range(200)
     ]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in range(attempts):
         started = NOW - timedelta(days=rng.uniform(0, 120))
         score = rng.randint(20, 100)
