@@ -27,6 +27,7 @@ from sandbox.scoring.labels import SEVERITY_MARK, SEVERITY_ORDER, SEVERITY_WORD
 from sandbox.scoring.types import Finding, Severity
 
 __all__ = [
+    "FAMILY_WORDS",
     "SEVERITY_WORD",
     "action_words",
     "clock_text",
@@ -50,7 +51,8 @@ _ACTION_WORDS = {
     "like": "Liked the post",
     "leave": "Left it alone",
 }
-_FAMILY_WORDS = {
+# How each score family is named wherever a trainer sees it (transcript, PDF, override dialog).
+FAMILY_WORDS = {
     "overall": "Overall",
     "risk": "Risk",
     "tone": "Tone",
@@ -150,7 +152,7 @@ def _score_row(
         if now != was:
             was_text = "–" if was is None else str(was)
             value = f"<b>{value}</b> <small>(was {was_text})</small>"
-        cells.append(f"<td>{_FAMILY_WORDS[fam]}: {value}</td>")
+        cells.append(f"<td>{FAMILY_WORDS[fam]}: {value}</td>")
     return "<table cellspacing='0' cellpadding='3'><tr>" + "".join(cells) + "</tr></table>"
 
 
@@ -161,7 +163,7 @@ def _overrides_html(overrides: Sequence[OverrideView]) -> str:
     for o in overrides:
         was = "–" if o.original is None else str(o.original)
         items.append(
-            f"<li><b>Score changed</b>: {_FAMILY_WORDS.get(o.family, o.family)} {was} → "
+            f"<li><b>Score changed</b>: {FAMILY_WORDS.get(o.family, o.family)} {was} → "
             f"<b>{o.new}</b>. Reason: “{esc(o.reason)}” — {esc(o.reviewer)}, {_date(o.at)}</li>"
         )
     return "<ul>" + "".join(items) + "</ul>"

@@ -30,21 +30,13 @@ from PySide6.QtWidgets import (
 
 from sandbox.auth import require_review
 from sandbox.review import actions
-from sandbox.review.render import review_status_text, transcript_html
+from sandbox.review.render import FAMILY_WORDS, review_status_text, transcript_html
 from sandbox.review.transcript import FAMILY_ORDER, Transcript, build_transcript
 from sandbox.store.models import Profile
 from sandbox.ui.ops import run_op, show_error
 from sandbox.ui.theme import heading
 
 __all__ = ["CommentDialog", "OverrideDialog", "TranscriptView"]
-
-_FAMILY_WORDS = {
-    "overall": "Overall",
-    "risk": "Risk",
-    "tone": "Tone",
-    "timing": "Timing",
-    "action": "Action",
-}
 
 
 class OverrideDialog(QDialog):
@@ -72,7 +64,7 @@ class OverrideDialog(QDialog):
         self.family.setAccessibleName("Score to change")
         for fam in FAMILY_ORDER:
             if fam in scores and (scores[fam] is not None or fam == "overall"):
-                self.family.addItem(_FAMILY_WORDS[fam], fam)
+                self.family.addItem(FAMILY_WORDS[fam], fam)
         self.current = QLabel()
         self.new = QSpinBox()
         self.new.setRange(0, 100)
