@@ -1216,20 +1216,8 @@ _NEGATED_BEFORE_RE = re.compile(
 
 
 def _param_matcher(params: Mapping[str, Any], key: str) -> PhraseMatcher:
-    """The phrase matcher for ``params[key]``, kept per params object: hashing a long phrase
-    tuple on every reply would cost more than the match itself."""
-    slot = (id(params), key)
-    cached = _PARAM_MATCHERS.get(slot)
-    if cached is not None and cached[0] is params:
-        return cached[1]
-    matcher = _matcher(tuple(params.get(key, ())))
-    if len(_PARAM_MATCHERS) > 4096:  # many packs loaded over a long session: start afresh
-        _PARAM_MATCHERS.clear()
-    _PARAM_MATCHERS[slot] = (params, matcher)
-    return matcher
-
-
-_PARAM_MATCHERS: dict[tuple[int, str], tuple[Mapping[str, Any], PhraseMatcher]] = {}
+    """The phrase matcher for ``params[key]`` (compiled once, cached by ``_matcher``)."""
+    return _matcher(tuple(params.get(key, ())))
 
 
 def detect_topic_cue(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
