@@ -43,21 +43,23 @@ DEVELOPMENT = (
     (DATA / "dev12_replies.jsonl", "development set 12"),
     (DATA / "dev13_replies.jsonl", "development set 13"),
     (DATA / "dev14_replies.jsonl", "development set 14"),
-    (
-        DATA / "dev15_replies.jsonl",
-        "development set 15 (written after the last rule round; never tuned on)",
-    ),
-    (DATA / "dev16_replies.jsonl", "development set 16 (never tuned on)"),
-    (DATA / "dev17_replies.jsonl", "development set 17 (never tuned on)"),
-    (DATA / "dev18_replies.jsonl", "development set 18 (never tuned on)"),
+    (DATA / "dev15_replies.jsonl", "development set 15 (scored once in session 2, then tuned on)"),
+    (DATA / "dev16_replies.jsonl", "development set 16 (scored once in session 2, then tuned on)"),
+    (DATA / "dev17_replies.jsonl", "development set 17 (scored once in session 2, then tuned on)"),
+    (DATA / "dev18_replies.jsonl", "development set 18 (scored once in session 2, then tuned on)"),
     # held out until the second rule round, measured once, then used for the third round
     (DATA / "heldout3_replies.jsonl", "held-out set 3, now development"),
     (DATA / "heldout4_replies.jsonl", "held-out set 4, now development"),
+    # the final measure of session 2, then used for session 3's rule round
+    (DATA / "heldout5_replies.jsonl", "held-out set 5, now development"),
+    (DATA / "heldout6_replies.jsonl", "held-out set 6, now development"),
 )
 # Written by labellers who never saw the rules, and never used to change them: the honest figure.
 HELD_OUT = (
-    (DATA / "heldout5_replies.jsonl", "held-out set 5"),
-    (DATA / "heldout6_replies.jsonl", "held-out set 6"),
+    (DATA / "heldout7_replies.jsonl", "held-out set 7"),
+    (DATA / "heldout8_replies.jsonl", "held-out set 8"),
+    (DATA / "heldout9_replies.jsonl", "held-out set 9"),
+    (DATA / "heldout10_replies.jsonl", "held-out set 10"),
 )
 POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
 PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}

@@ -80,8 +80,19 @@ TRAINING_FILES = (
     "dev14_replies.jsonl",
     "heldout3_replies.jsonl",
     "heldout4_replies.jsonl",
+    "dev15_replies.jsonl",
+    "dev16_replies.jsonl",
+    "dev17_replies.jsonl",
+    "dev18_replies.jsonl",
+    "heldout5_replies.jsonl",
+    "heldout6_replies.jsonl",
 )
-HELD_OUT = ("heldout5_replies.jsonl", "heldout6_replies.jsonl")
+HELD_OUT = (
+    "heldout7_replies.jsonl",
+    "heldout8_replies.jsonl",
+    "heldout9_replies.jsonl",
+    "heldout10_replies.jsonl",
+)
 MODEL_ANSWERS = "scenario model answers"
 L2 = 3e-5  # chosen by leave-one-file-out recall (3e-5 > 1e-4 > 1e-3)
 ITERS = 300
