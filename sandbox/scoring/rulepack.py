@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,6 +58,137 @@ class RulePackError(ValueError):
         super().__init__("\n".join(problems))
 
 
+_WORD_RUN = re.compile(r"\w+")
+_WORDS_CACHE: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+_WORDS_CACHE_SIZE = 64
+# words in nearly every reply: a poor choice of the word a phrase must contain
+_COMMON_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "get",
+        "got",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "let",
+        "know",
+        "like",
+        "me",
+        "more",
+        "my",
+        "no",
+        "not",
+        "now",
+        "of",
+        "on",
+        "one",
+        "only",
+        "or",
+        "our",
+        "out",
+        "please",
+        "really",
+        "she",
+        "should",
+        "so",
+        "some",
+        "sorry",
+        "than",
+        "thank",
+        "thanks",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "too",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "ll",
+        "re",
+        "ve",
+        "s",
+        "t",
+        "d",
+        "m",
+    ]
+)
+# letters that re.IGNORECASE equates with an ASCII letter but str.lower() does not
+_IGNORECASE_ODD = str.maketrans({"ſ": "s", "\u212a": "k", "İ": "i", "ı": "i"})
+
+
+def _text_words(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The lower-cased ``\\w+`` runs of a text, as a set and sorted (for prefixes), remembered
+    for the few texts being scored now (every rule's matcher asks about the same reply)."""
+    words = _WORDS_CACHE.get(text)
+    if words is None:
+        if len(_WORDS_CACHE) >= _WORDS_CACHE_SIZE:
+            _WORDS_CACHE.clear()
+        low = text.lower() if text.isascii() else text.translate(_IGNORECASE_ODD).lower()
+        found = frozenset(_WORD_RUN.findall(low))
+        words = _WORDS_CACHE[text] = (found, tuple(sorted(found)))
+    return words
+
+
 class PhraseMatcher:
     """Plain phrases compiled into one case-insensitive pattern with word edges.
 
@@ -65,7 +197,7 @@ class PhraseMatcher:
     runs of spaces match any whitespace.
     """
 
-    __slots__ = ("_regex", "phrases")
+    __slots__ = ("_keys", "_prefix_keys", "_regex", "phrases")
 
     _END = ""  # trie key marking the end of a phrase
 
@@ -89,6 +221,52 @@ class PhraseMatcher:
             parts.append(self._trie(other_start))
         flags = 0 if case_sensitive else re.IGNORECASE
         self._regex = re.compile("|".join(parts), flags) if parts else None
+        self._keys, self._prefix_keys = self._required_words(case_sensitive)
+
+    def _required_words(
+        self, case_sensitive: bool
+    ) -> tuple[frozenset[str] | None, tuple[str, ...]]:
+        """For each phrase, one word a text must contain for it to match, so that a matcher can
+        say "no match" from one shared word set instead of scanning the text (None: no test).
+
+        Every ``\\w+`` run inside a phrase meets a non-word character, a space or an edge on both
+        sides, so a match lines up with a whole ``\\w+`` run of the text, except a wildcard word's
+        run ("stupid*"), which only starts one. The longest exact run is the rarest, so it is
+        the one checked. Most of a pack's ~200 matchers find nothing in a given reply.
+        """
+        if case_sensitive or not self.phrases:
+            return None, ()
+        keys: set[str] = set()
+        prefixes: set[str] = set()
+        for phrase in self.phrases:
+            exact: list[str] = []
+            prefix = ""
+            for word in phrase.lower().split():
+                wild = word.endswith("*") and len(word) > 1
+                runs = _WORD_RUN.findall(word.rstrip("*") if wild else word)
+                if wild and runs and word.rstrip("*").endswith(runs[-1]):
+                    prefix = prefix or runs.pop()
+                exact += runs
+            if exact:
+                rare = [r for r in exact if r not in _COMMON_WORDS] or exact
+                keys.add(max(rare, key=len))
+            elif prefix:
+                prefixes.add(prefix)
+            else:  # nothing but symbols ("!!!", an emoji): only the pattern can tell
+                return None, ()
+        return frozenset(keys), tuple(sorted(prefixes))
+
+    def _may_match(self, text: str) -> bool:
+        if self._keys is None:
+            return True
+        words, ordered = _text_words(text)
+        if not self._keys.isdisjoint(words):
+            return True
+        for prefix in self._prefix_keys:
+            i = bisect_left(ordered, prefix)
+            if i < len(ordered) and ordered[i].startswith(prefix):
+                return True
+        return False
 
     @staticmethod
     def _atoms(phrase: str) -> list[str]:
@@ -121,12 +299,14 @@ class PhraseMatcher:
         return "(?:" + "|".join(branches) + ")"
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
-        if self._regex is None:
+        if self._regex is None or not self._may_match(text):
             return ()
         return self._regex.finditer(text)
 
     def search(self, text: str) -> re.Match[str] | None:
-        return None if self._regex is None else self._regex.search(text)
+        if self._regex is None or not self._may_match(text):
+            return None
+        return self._regex.search(text)
 
     def __bool__(self) -> bool:
         return self._regex is not None

@@ -132,3 +132,35 @@ def test_phrases_are_literal_not_regexes() -> None:
     assert pm.search("Bollocks!").group() == "Bollocks"  # type: ignore[union-attr]
     assert pm.search("we’ll fix it") is not None  # typographic apostrophe
     assert pm.search("unbollocks") is None  # word edges
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We’ll DEFINITELY fix it, stupidity aside",
+        "e-mails to A&E: #VoteNow!!!",
+        "ſtupid \u212aeep İt ı",  # letters IGNORECASE equates with ASCII ones
+        "thanks,we'llfix",
+        "nothing relevant here at all",
+        "",
+    ],
+)
+def test_the_word_prefilter_never_changes_a_match(text: str) -> None:
+    """The shared-word test only skips texts the pattern cannot match: same spans either way."""
+    phrases = [
+        "we'll definitely",
+        "stupid*",
+        "a&e",
+        "e-mail*",
+        "#votenow",
+        "!!!",
+        "keep it",
+        "it",
+        "fix",
+        "thanks to you",
+    ]
+    for phrase in phrases:
+        pm = PhraseMatcher([phrase])
+        plain = [m.span() for m in pm._regex.finditer(text)] if pm._regex else []
+        assert [m.span() for m in pm.finditer(text)] == plain, phrase
+        assert (pm.search(text) is None) == (not plain), phrase
