@@ -820,6 +820,14 @@ def detect_troll_argument(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     )
     if not abusive:
         return []
+    # "That's a parody account; bins are running as normal" speaks to the public, not the account:
+    # a reply that names the account as a parody or fake is a correction, not a row
+    if (
+        doc.ctx.author_kind == "parody"
+        and params.get("unless_parody_reply")
+        and _matcher(tuple(params["unless_parody_reply"])).search(doc.text)
+    ):
+        return []
     cues = _matcher(tuple(params.get("cues", ())))
     hits = [
         Hit(m.start(), m.end(), m.group(), detail="argues with an abusive account")
@@ -1538,8 +1546,12 @@ def _bare_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
 
 def _help_found(text: str, phrases: tuple[str, ...]) -> bool:
     """Whether the reply offers one of ``phrases`` that is not negated ("we're not an
-    emergency service" names no help)."""
+    emergency service" names no help) and is not part of a web address ("report it online at
+    police.uk" is a form, not someone coming now)."""
     for m in _matcher(phrases).finditer(text):
+        end = m.end()
+        if end + 1 < len(text) and text[end] == "." and text[end + 1].isalnum():
+            continue
         if not _NEGATED_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
             return True
     return False
@@ -1718,7 +1730,10 @@ _DESCRIBED_PERSON_RE = re.compile(
     r"(?<!\w)(?:(?:[Aa]n?|[Oo]ne\s+of\s+our)\s+(?:(?:young|elderly|old|older|single|lovely|nice|retired|disabled)\s+)?|"
     r"[Tt]he\s+(?:young|elderly|old|older|single|retired|disabled|frail)\s+)"
     r"(?:mum|dad|mother|father|couple|family|gentleman|gent|lady|woman|man|widow|widower|pensioner|tenants?|"
-    r"lad|girl|boy|resident|household)(?!\w)|"
+    r"lad|girl|boy|resident|household|neighbour|neighbours)(?!\w)"
+    r"(?!\s+(?:permits?|parking|bays?|badges?|zones?|scheme|discount|only|card))|"  # "a resident permit"
+    # "it was raised by someone who uses the path": the complainant described
+    r"(?:[Ss]omeone|[Ss]omebody)\s+who(?!\w)|"
     # "the tenant at 22", "the previous tenant", "the owners at", "the family who were there", "the woman
     # living there": an occupier pointed at by where they live, not by name.
     r"[Tt]he\s+(?:previous\s+|former\s+|new\s+|current\s+)?(?:tenants?|owners?|occupiers?|occupants?|residents?|"
@@ -1726,6 +1741,18 @@ _DESCRIBED_PERSON_RE = re.compile(
     r"(?=\s+(?:at|on|in|of|from|who|whose|living|next\s+door|upstairs|downstairs|there)(?!\w))|"
     r"[Tt]he\s+(?:previous|former)\s+(?:tenants?|owners?|occupiers?|occupants?|residents?)(?!\w)"
 )
+# "the boy next door", "the family on the 4th floor", "the lad from Kestrel Court", "a pupil in Year 4",
+# "the boys involved": someone pointed at by where they live or what they were part of. Specific enough
+# to identify whatever the post asked, so no post cue is needed (a private fact still is).
+_LOCATED_PERSON_RE = re.compile(
+    r"(?<!\w)(?:[Tt]he|[Aa]|[Oo]ne)\s+(?:[a-z-]+\s+){0,2}?(?:boys?|girls?|lads?|lass|kids?|child|children|family|"
+    r"man|woman|lady|gentleman|couple|tenants?|pupil|student|neighbours?|resident|household|owners?)\s+"
+    r"(?:next\s+door|involved|upstairs|downstairs|opposite|across\s+the\s+road|"
+    r"on\s+the\s+\d{1,2}(?:st|nd|rd|th)\s+floor|in\s+(?:Year|Yr)\s?\d{1,2}|"
+    r"from\s+(?:[A-Z][a-z]+\s+){1,2}(?:Court|Close|Road|Street|Lane|Avenue|Way|Drive|Estate|Park|Grove|Crescent|"
+    r"House|Flats|Rise|Gardens|Place|Terrace|Walk|View))(?!\w)"
+)
+_ADVICE_BEFORE_RE = re.compile(r"(?:\b(?:if|when|whether|unless)\b[^.!?]{0,40})$", re.IGNORECASE)
 # Identifying on their own: a date of birth, part of a phone number, where someone is staying.
 _DIRECT_ID_RE = re.compile(
     r"(?:date\s+of\s+birth|\bd\.?o\.?b\.?|\bborn)\s*(?:on\s+|is\s+|of\s+|:\s*|\(\s*)?"
@@ -1771,6 +1798,11 @@ def detect_third_party_details(doc: Doc, params: Mapping[str, Any]) -> list[Hit]
         tuple(params["post_asks_about_others"])
     ).search(doc.ctx.post_text):
         ids.extend(list(_DESCRIBED_PERSON_RE.finditer(doc.text))[:10])
+    for m in _LOCATED_PERSON_RE.finditer(doc.text):
+        if not _ADVICE_BEFORE_RE.search(doc.text, max(0, m.start() - 50), m.start()):
+            ids.append(m)  # "if the man upstairs is noisy, ..." is advice, not a person identified
+        if len(ids) >= 30:
+            break
     if not ids:
         return direct
     private = _matcher(tuple(params.get("private", ())))
@@ -1789,7 +1821,9 @@ def detect_third_party_details(doc: Doc, params: Mapping[str, Any]) -> list[Hit]
 
 
 _STAFF_VERB_AFTER = (
-    r"(?:['’]s)?,?(?:\s+(?:been|not|now|just|really|still))?\s+(?:has|had|is|was|will|would|did|does|told|"
+    r"(?:['’]s)?,?(?:\s+(?:been|not|now|just|really|still|normally|usually|always|generally))?\s+(?:has|had|is|was|"
+    r"will|would|did|does|told|there|here|doing|working|covering|brilliant|lovely|great|means|knows|tries|"
+    r"a\s+bit|one\s+of\s+our|"
     r"left|leaves|works|worked|started|starts|joined|handled|dealt|followed|made|said|says|covers|covered|runs|ran|"
     r"hung|ended|isn['’]t|wasn['’]t|hasn['’]t|didn['’]t|won['’]t|can['’]t|just|only|really|new|off|"
     r"on\s+(?:leave|holiday|sick|a\s+\w+\s+(?:start|shift)|the\s+(?:desk|phones|gate|counter|account))|"

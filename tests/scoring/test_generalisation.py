@@ -980,3 +980,314 @@ def test_round3_politics_and_abuse_near_misses_stay_clean(
     score: Score, post: str, reply: str, kw: dict[str, Any]
 ) -> None:
     assert predicted_risks(score(reply, post, **kw)) == set()
+
+
+# Round 4 (politics, abuse, arguing with a troll): constructions, each in fresh wording.
+@pytest.mark.parametrize(
+    ("category", "post", "reply", "kw"),
+    [
+        # blaming government funding with a counterfactual ("if they funded us we wouldn't...")
+        (
+            "politics",
+            "Why is the library closing early now?",
+            "If the government gave councils a fair funding deal we wouldn't be having to cut hours.",
+            {},
+        ),
+        # the council's view on a contested scheme the post asks about
+        (
+            "politics",
+            "Is the council backing the new solar farm at Hatch End?",
+            "It goes to committee in March. Honestly it's the right call and we'd be mad to say no.",
+            {},
+        ),
+        # urging one side of a dispute back to talks
+        (
+            "politics",
+            "Bins during the strike?",
+            "Collections are disrupted. We'd urge the union to get back to the table.",
+            {},
+        ),
+        # a verdict on a politician's competence
+        (
+            "politics",
+            "Cllr Jones says the bridge will cost £50m. True?",
+            "No, the report says £12m. Cllr Jones clearly hasn't read it.",
+            {},
+        ),
+        # a voting nudge dressed as turnout advice
+        (
+            "politics",
+            "where do I vote?",
+            "Your polling card tells you. Do vote, and don't waste it on the small parties!",
+            {"pre_election": True},
+        ),
+        # boosting a campaign petition
+        (
+            "politics",
+            "Could you share our petition to save the bandstand?",
+            "Happy to share! Good luck with the petition.",
+            {"author_kind": "organisation"},
+        ),
+        # mock sympathy for a small inconvenience
+        (
+            "abuse",
+            "Bin lorry blocked my road for ages",
+            "Sorry you were stuck for a whole two minutes, that must have been traumatic.",
+            {},
+        ),
+        # "shouting won't make it come any quicker"
+        ("abuse", "WHERE IS THE BUS", "Shouting won't make it come any quicker.", {}),
+        # name-calling as a vocative
+        (
+            "abuse",
+            "The lights are rubbish this year",
+            "Thanks for that, Grinch. Switch-on is Friday.",
+            {},
+        ),
+        # a put-down framed as a hedge plus advice about the complainer
+        (
+            "abuse",
+            "Why is the road not gritted",
+            "We grit main routes first. Maybe invest in some decent boots in the meantime.",
+            {},
+        ),
+        # telling a troll they know they're wrong, or warning them off
+        (
+            "argue-with-troll",
+            "Council are liars, the lot of you",
+            "That's simply not true and you know it.",
+            {"author_kind": "troll"},
+        ),
+        (
+            "argue-with-troll",
+            "Tax strike now!",
+            "Go ahead, but it won't end well for you.",
+            {"author_kind": "troll"},
+        ),
+    ],
+)
+def test_round4_politics_abuse_troll_ideas(
+    score: Score, category: str, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert category in predicted_risks(score(reply, post, **kw))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply", "kw"),
+    [
+        (
+            "Where do I vote?",
+            "It's on your polling card. Polls are open 7am to 10pm. Please bring photo ID.",
+            {"pre_election": True},
+        ),
+        (
+            "Could you share our litter pick on Saturday?",
+            "Happy to share! Thanks to everyone taking part.",
+            {"author_kind": "organisation"},
+        ),
+        (
+            "Is the asylum hotel staying open?",
+            "The Home Office decides how long it's used, so questions should go to them. "
+            "We'll share any update we get.",
+            {},
+        ),
+        (
+            "Is the council backing the wind farm?",
+            "No decision has been made. It goes to planning committee on 9 March.",
+            {},
+        ),
+        (
+            "My bin was missed",
+            "Sorry about that. Perhaps you could let us know your street so we can send the crew back?",
+            {},
+        ),
+        (
+            "Why is the road not gritted?",
+            "Sorry, it's a secondary route. Maybe check the grit bin map for the nearest bin.",
+            {},
+        ),
+    ],
+)
+def test_round4_politics_abuse_near_misses_stay_clean(
+    score: Score, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert predicted_risks(score(reply, post, **kw)) == set()
+
+
+# Round 4, liability / guarantee / staff / crisis: the idea in new words (written for these tests).
+@pytest.mark.parametrize(
+    ("category", "post", "reply"),
+    [
+        (
+            "liability",
+            "Your contractors smashed my garden gate while resurfacing",
+            "Really sorry. That's our responsibility and we'll sort a new gate.",
+        ),
+        (
+            "liability",
+            "I was sent a bill for £300 I don't owe",
+            "Sorry, the letter went out in error. We'll write it off.",
+        ),
+        (
+            "liability",
+            "Pothole on Mill Lane burst my tyre, reported months ago",
+            "Sorry. That pothole had been flagged to us in March and we didn't fix it in time.",
+        ),
+        (
+            "liability",
+            "The crossing layout is dangerous, I got knocked off my bike",
+            "Sorry. Honestly the layout wasn't our best and we accept it needs changing.",
+        ),
+        (
+            "liability",
+            "Council lorries have cracked the kerb outside my drive",
+            "Sorry, we'll fix the crack and the drive for you.",
+        ),
+        (
+            "guarantee",
+            "Will the bypass fix the traffic?",
+            "Don't worry, it's going to solve the queues once it opens.",
+        ),
+        ("guarantee", "Are we safe from the flood?", "The river won't reach the houses tonight."),
+        ("guarantee", "Is the ferry coming back?", "Yes, it's back in May, that's a certainty."),
+        (
+            "guarantee",
+            "Will the strike continue?",
+            "We can confirm there will be no more strikes this year.",
+        ),
+        (
+            "guarantee",
+            "Potholes on my road",
+            "Once reported, potholes are filled within 48 hours, every time.",
+        ),
+        (
+            "staff-details",
+            "Your receptionist was so rude",
+            "Sorry, we'll be having words with the young lad on the late shift.",
+        ),
+        (
+            "staff-details",
+            "The social worker never calls back",
+            "Sorry. Your social worker works part time and has a big caseload at the moment.",
+        ),
+        (
+            "staff-details",
+            "Your library assistant was rude to me",
+            "Sorry. Joanne's usually great but she's been short-staffed.",
+        ),
+        (
+            "crisis-without-help",
+            "There's a horse loose on the bypass, lorries swerving",
+            "Thanks, we'll let the owner know. Report stray animals at example.gov.uk/animals",
+        ),
+        (
+            "crisis-without-help",
+            "Old man sleeping in the bus shelter in minus 3, barely responsive",
+            "Thanks for caring. Please refer him through StreetLink.",
+        ),
+        (
+            "crisis-without-help",
+            "My daughter told me her coach touched her and said not to tell anyone",
+            "Thanks for telling us. Please email our children's services team.",
+        ),
+        (
+            "crisis-without-help",
+            "Someone being dragged into a car outside the shops, she's screaming",
+            "That's worrying. You can report it online at police.uk.",
+        ),
+        (
+            "crisis-without-help",
+            "A stranger in a van tried to get my son to get in the van outside school",
+            "Thanks, we'll tell the school.",
+        ),
+        (
+            "personal-data",
+            "Why did the girl next door get a place and not mine?",
+            "The girl next door got a place because her older brother goes there.",
+        ),
+        (
+            "personal-data",
+            "Why was the school shut?",
+            "A pupil in Year 6 was taken to hospital with an infection, so we closed for cleaning.",
+        ),
+        (
+            "personal-data",
+            "Who complained about my fence?",
+            "We can't say, but it was raised by a neighbour who walks past daily.",
+        ),
+        (
+            "personal-data",
+            "Repairs never come",
+            "Sorry. We can see your eldest has asthma, so we've moved the damp job up the list.",
+        ),
+    ],
+)
+def test_round4_liability_guarantee_staff_crisis_ideas(
+    score: Score, category: str, post: str, reply: str
+) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply"),
+    [
+        (
+            "Mould all over my son's bedroom, council tenant",
+            "So sorry, nobody should have to put up with that. Please send us a private message "
+            "with your address and we'll book a surveyor.",
+        ),
+        (
+            "Damp in my flat again, asked twice",
+            "Sorry, you shouldn't have had to ask twice. Please DM us your address and we'll book a visit.",
+        ),
+        (
+            "My bin lid is broken",
+            "Sorry about that. Order a new one online and we'll deliver it free of charge.",
+        ),
+        (
+            "The toilet door lock at the library is broken",
+            "Thanks for telling us. We've asked the caretaker to replace the lock this week.",
+        ),
+        (
+            "Journalist: has the leisure deal collapsed?",
+            "Please contact press@example.gov.uk and they'll come back to you today.",
+        ),
+        (
+            "My son with autism has been missing school because the taxi hasn't come",
+            "Sorry, the transport team will call you today on the number you gave.",
+        ),
+        ("When will results be out?", "Results will be online as each ward is declared."),
+        (
+            "The lady at the library was lovely",
+            "Thank you! We'll pass it on to her and her manager.",
+        ),
+        (
+            "Will the pool reopen?",
+            "We're waiting on a final safety check on Friday and will confirm here.",
+        ),
+        (
+            "Can't get in the car park at the hospital, my son's appointment is at 3",
+            "Sorry, the car park is busy at peak times; try the park and ride.",
+        ),
+        (
+            "Parking ticket outside my house",
+            "The bay needs a resident permit from 8am. If you think the ticket was wrong, appeal online.",
+        ),
+        (
+            "Noisy neighbours upstairs every night",
+            "Sorry. If the man upstairs is noisy late at night, report it at example.gov.uk/noise.",
+        ),
+        (
+            "Damp in my flat and I have asthma",
+            "We're really sorry, especially with your asthma. Please DM us your address.",
+        ),
+        (
+            "Was my claim approved?",
+            "We can't say here whether a claim will be successful; each is assessed on its facts.",
+        ),
+    ],
+)
+def test_round4_liability_guarantee_staff_crisis_near_misses_stay_clean(
+    score: Score, post: str, reply: str
+) -> None:
+    assert predicted_risks(score(reply, post)) == set()
