@@ -53,13 +53,18 @@ DEVELOPMENT = (
     # the final measure of session 2, then used for session 3's rule round
     (DATA / "heldout5_replies.jsonl", "held-out set 5, now development"),
     (DATA / "heldout6_replies.jsonl", "held-out set 6, now development"),
+    # the final measure of session 3's round 4, then used for round 5
+    (DATA / "heldout7_replies.jsonl", "held-out set 7, now development"),
+    (DATA / "heldout8_replies.jsonl", "held-out set 8, now development"),
+    (DATA / "heldout9_replies.jsonl", "held-out set 9, now development"),
+    (DATA / "heldout10_replies.jsonl", "held-out set 10, now development"),
 )
 # Written by labellers who never saw the rules, and never used to change them: the honest figure.
 HELD_OUT = (
-    (DATA / "heldout7_replies.jsonl", "held-out set 7"),
-    (DATA / "heldout8_replies.jsonl", "held-out set 8"),
-    (DATA / "heldout9_replies.jsonl", "held-out set 9"),
-    (DATA / "heldout10_replies.jsonl", "held-out set 10"),
+    (DATA / "heldout11_replies.jsonl", "held-out set 11"),
+    (DATA / "heldout12_replies.jsonl", "held-out set 12"),
+    (DATA / "heldout13_replies.jsonl", "held-out set 13"),
+    (DATA / "heldout14_replies.jsonl", "held-out set 14"),
 )
 POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
 PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}
