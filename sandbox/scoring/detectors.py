@@ -279,7 +279,9 @@ def detect_postcode(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 
 _STREET_TYPES = (
     "Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Court|Ct|Gardens|Gdns|"
-    "Place|Pl|Terrace|Grove|Hill|Row|Walk|Mews|Square|Sq|Park|Rise|View|Parade|Green|Vale|Fields|Meadow|Wharf"
+    "Place|Pl|Terrace|Grove|Hill|Row|Walk|Mews|Square|Sq|Park|Rise|View|Parade|Green|Vale|Fields|Meadow|Wharf|"
+    # rural and older addresses: "8 Mill Cottages", "3 Church Villas", "12 Bank Croft"
+    "Cottages|Cotts|Villas|Croft|Fold|Heights|Mount|Chase|Yard|Brow"
 )
 _ADDRESS_RE = re.compile(
     r"(?<![\w£$.,/:-])(?:(?:flat|apartment|apt)\s+\d{1,4}[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
@@ -398,9 +400,10 @@ def detect_nhs_number(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 
 _REF_CUE_RE = re.compile(
     r"(?<!\w)(?:ref(?:erence)?|account|acct|case|claim|customer|tenancy|application|booking|"
-    r"ticket|invoice|payment|order|enquiry|complaint|crime|incident)"
+    r"ticket|invoice|payment|order|enquiry|complaint|crime|incident|library\s+card|membership\s+card|card)"
     r"(?:\s+(?:no\.?|number|num|ref(?:erence)?|id))?(?:\s+ending(?:\s+in)?)?\s{0,3}(?:is\s+|:|#|-)?\s{0,3}"
-    r"([A-Z]{0,5}[-/]?\d[\d/-]{2,18}\d)(?![\w/])",
+    # a number written in groups ("2200 4417 3391") is one reference, not three
+    r"([A-Z]{0,5}[-/]?\d[\d/-]{2,18}\d(?:\s\d{3,4}){0,4})(?![\w/])",
     re.IGNORECASE,
 )
 _REF_BARE_RE = re.compile(r"(?<![\w/£$.,:-])([A-Z]{1,5}[-/]?\d{5,16}|\d{7,16})(?![\w/])")
@@ -445,7 +448,7 @@ _DATA_NOUNS = (
     r"reg|car\s+reg|number\s+plate|reg\s+number"
 )
 _SOLICIT_RE = re.compile(
-    r"(?<!\w)(?:(?:your|ur|yr|his|her|their|the\s+[a-z]{2,12}['’]s)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?<!\w)(?:(?:your|ur|yr|his|her|their|the\s+[a-z]{2,12}['’]s|(?-i:(?=[A-Z])(?!(?:It|That|What|Here|There|Let|He|She|Who|Where|How|Today|Everyone)['’])[A-Z][a-z]{1,15})['’]s)\s+(?:[\w'-]+\s+){0,3}?"
     r"(?:" + _DATA_NOUNS + r"|name|school|surname|maiden\s+name|date\s+of\s+marriage)|"
     r"(?:which|what['’]s|what\s+is|what)\s+(?:ur\s+|your\s+|the\s+)?(?:reg|registration|postcode|address|"
     r"account\s+number|reference|date\s+of\s+birth|dob|ni\s+number)|"
@@ -463,6 +466,10 @@ _HARD_VERBS = re.compile(
 _SOFT_VERBS = re.compile(
     r"(?<!\w)(?:send|share|tell|give|provide|pop|put|drop|leave|let\s+us|confirm|include|add|"
     r"write|what(?:'s|’s|\s+is)|can\s+we\s+(?:have|get|take)|need|grab|message|pass|check)(?!\w)|\?",
+    re.IGNORECASE,
+)
+_PUBLIC_PLACE_RE = re.compile(
+    r"(?<!\w)(?:below|in\s+the\s+(?:comments|replies|thread)|on\s+here|publicly)(?!\w)",
     re.IGNORECASE,
 )
 _NEGATED_REQUEST = re.compile(
@@ -485,6 +492,9 @@ _INFO_ONLY_RE = re.compile(
     r"have\s+(?:\w+\s+){0,3}ready|to\s+hand|handy|bring|(?:once|when|after|if)\s+you\s+(?:add|enter|type|put\s+in)|"
     r"(?:pop|type|put|key)\s+in|enter|search\s+(?:for|by)|look\s+up|"
     r"(?:give|tell|show)\s+(?:them|the\s+(?:police|operator|ambulance|paramedics|crew|driver|call\s+handler))|"
+    # details said in person, not posted: "give staff your name and address", "...to the staff there"
+    r"(?:give|tell|show)\s+(?:the\s+)?(?:staff|clerks?|poll\s+clerks?|receptionists?)|"
+    r"to\s+(?:the\s+)?(?:staff|clerks?|poll\s+clerks?|receptionists?)\s+(?:there|at|on|in)|"
     r"(?:give|tell)\s+999)(?!\w)",
     re.IGNORECASE,
 )
@@ -517,7 +527,9 @@ def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         soft = _SOFT_VERBS.search(clause) is not None
         if not (hard or soft):
             continue
-        channel = private.search(sentence)
+        # "DM us – or just post your NI number below": a public ask in its own clause isn't
+        # made private by a private channel offered in another clause
+        channel = private.search(clause if hard and _PUBLIC_PLACE_RE.search(clause) else sentence)
         if channel and not (hard and _FORM_WORD_RE.search(channel.group())):
             continue  # "...by private message"; but "reply here and we'll post a form" still asks here
         if not hard and reply_private:
@@ -1739,7 +1751,12 @@ _DESCRIBED_PERSON_RE = re.compile(
     r"[Tt]he\s+(?:previous\s+|former\s+|new\s+|current\s+)?(?:tenants?|owners?|occupiers?|occupants?|residents?|"
     r"family|household|couple|woman|man|lady|gentleman|lad|boy|girl|landlord)"
     r"(?=\s+(?:at|on|in|of|from|who|whose|living|next\s+door|upstairs|downstairs|there)(?!\w))|"
-    r"[Tt]he\s+(?:previous|former)\s+(?:tenants?|owners?|occupiers?|occupants?|residents?)(?!\w)"
+    r"[Tt]he\s+(?:previous|former)\s+(?:tenants?|owners?|occupiers?|occupants?|residents?)(?!\w)|"
+    # the person the post asked about, as the subject of a state: "the owner is currently in...",
+    # "she's recently been...", "they've been in..." (only counted when the post asks about others)
+    r"[Tt]he\s+(?:owners?|dad|mum|father|mother)(?=\s+(?:is|was|has|had|are|were)(?!\w))|"
+    r"(?=[SsHhTt])(?<![\w'’])(?:[Ss]he|[Hh]e|[Tt]hey)(?:['’](?:s|ve|re)|\s+(?:is|was|has|have|had|are|were))\s+"
+    r"(?:been|currently|recently|now|still)(?!\w)"
 )
 # "the boy next door", "the family on the 4th floor", "the lad from Kestrel Court", "a pupil in Year 4",
 # "the boys involved": someone pointed at by where they live or what they were part of. Specific enough
@@ -1755,7 +1772,8 @@ _LOCATED_PERSON_RE = re.compile(
 _ADVICE_BEFORE_RE = re.compile(r"(?:\b(?:if|when|whether|unless)\b[^.!?]{0,40})$", re.IGNORECASE)
 # Identifying on their own: a date of birth, part of a phone number, where someone is staying.
 _DIRECT_ID_RE = re.compile(
-    r"(?:date\s+of\s+birth|\bd\.?o\.?b\.?|\bborn)\s*(?:on\s+|is\s+|of\s+|:\s*|\(\s*)?"
+    r"(?:date\s+of\s+birth|\bd\.?o\.?b\.?|\bborn|arrival(?<=[a-z]['’]s\sarrival)|birth(?<=[a-z]['’]s\sbirth)(?:day)?)"
+    r"\s*(?:on\s+|is\s+|of\s+|:\s*|\(\s*)?"
     r"\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)|"
     r"(?:phone|mobile|number|card)\s+ending\s+(?:in\s+)?\d{2,4}|"
     r"(?:you['’]re|you\s+are)\s+(?:staying|living|housed|placed|booked)\s+(?:in|at)\s+(?:the\s+)?[A-Z]",
@@ -1826,6 +1844,7 @@ _STAFF_VERB_AFTER = (
     r"a\s+bit|one\s+of\s+our|"
     r"left|leaves|works|worked|started|starts|joined|handled|dealt|followed|made|said|says|covers|covered|runs|ran|"
     r"hung|ended|isn['’]t|wasn['’]t|hasn['’]t|didn['’]t|won['’]t|can['’]t|just|only|really|new|off|"
+    r"taken|moved|removed|stood\s+down|spoken\s+to|reminded|retrained|at\s+home|"
     r"on\s+(?:leave|holiday|sick|a\s+\w+\s+(?:start|shift)|the\s+(?:desk|phones|gate|counter|account))|"
     r"in\s+(?:finance|parks|planning|housing|repairs|highways|benefits|council\s+tax|licensing|waste|admissions|"
     r"transport|reception|the\s+office|the\s+team|our\s+\w+\s+team)|up\s+at|at\s+the\s+(?:depot|office|desk|tip))(?![\w'’])"

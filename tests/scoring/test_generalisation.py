@@ -1291,3 +1291,286 @@ def test_round4_liability_guarantee_staff_crisis_near_misses_stay_clean(
     score: Score, post: str, reply: str
 ) -> None:
     assert predicted_risks(score(reply, post)) == set()
+
+
+# Round 5, politics / abuse / trolls: the idea in new words (written for these tests).
+@pytest.mark.parametrize(
+    ("category", "post", "reply", "kw"),
+    [
+        # a verdict of neglect on government or an MP
+        (
+            "politics",
+            "Why no money for our buses?",
+            "Whitehall has abandoned rural areas, we're doing what we can.",
+            {},
+        ),
+        ("politics", "Bus cuts?", "Our MP hasn't lifted a finger on this, sadly.", {}),
+        # a vote steered away from one candidate, or a tick for a named one
+        (
+            "politics",
+            "Polling day?",
+            "Open 7 to 10. Whoever you vote for, just not the ones who want to build on the green.",
+            {},
+        ),
+        ("politics", "Polling day?", "Open 7 to 10 – give Priya a tick for me!", {}),
+        # warm character praise of a candidate named in the post
+        ("politics", "Any good, the Reform candidate?", "He's a top bloke, knows his stuff.", {}),
+        # "the only one talking sense"
+        (
+            "politics",
+            "What's the best manifesto?",
+            "Not for us to say, though the Greens are the only one talking sense on buses.",
+            {},
+        ),
+        # a side in a pay dispute; a verdict on a contested policy
+        (
+            "politics",
+            "Strike next week?",
+            "Yes, Unison members walk out Monday. They deserve every penny, honestly.",
+            {},
+        ),
+        (
+            "politics",
+            "What do you think of the government's housing targets?",
+            "Speaking plainly, the targets are heartless and put us in an impossible position.",
+            {},
+        ),
+        # mocking a basic skill; "X much?"; "news to you"; calling people names
+        (
+            "abuse",
+            "Where's the bin calendar?",
+            "On the website. Reading is a skill worth practising.",
+            {},
+        ),
+        ("abuse", "Why was I fined?", "The sign says 2 hours. Entitled much?", {}),
+        (
+            "abuse",
+            "My bin wasn't emptied",
+            "It was out after 7. Sorry if that comes as news to you.",
+            {},
+        ),
+        ("abuse", "Dog mess in the park", "Some owners are a disgrace. Report it online.", {}),
+        ("abuse", "Is the library shutting?", "Utter nonsense. It's open as normal.", {}),
+        # counting a troll's posts; daring it to post again
+        (
+            "argue-with-troll",
+            "Why won't you answer?!",
+            "That's your fifth post today. The answer won't change by the sixth.",
+            {"author_kind": "troll"},
+        ),
+        (
+            "argue-with-troll",
+            "you deleted my comment",
+            "Post it again and it'll go again, simple as that.",
+            {"author_kind": "troll"},
+        ),
+    ],
+)
+def test_round5_politics_abuse_troll_ideas(
+    score: Score, category: str, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert category in predicted_risks(score(reply, post, **kw))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply", "kw"),
+    [
+        (
+            "Why is the road shut?",
+            "The government grant for the scheme was halved in 2023, so the work is phased.",
+            {},
+        ),
+        ("How do I vote?", "Put a cross next to one candidate. Don't use a tick mark.", {}),
+        (
+            "Can you share our candidate's leaflet?",
+            "We won't be sharing this one, because we stay neutral in the pre-election period.",
+            {"pre_election": True},
+        ),
+        (
+            "Reading groups?",
+            "Reading groups meet on Tuesdays; reading helps children's confidence, so do come along.",
+            {},
+        ),
+        (
+            "Strike next week?",
+            "Yes, Unison members walk out Monday. Bins will be collected a day late.",
+            {},
+        ),
+        (
+            "Asylum policy?",
+            "The Home Office sets the policy; our support page explains what the council does.",
+            {},
+        ),
+        ("Thanks for the help!", "Thanks pal! Glad we could help.", {}),
+        ("Is the library shutting?", "No, it's open as normal; the rumour isn't true.", {}),
+    ],
+)
+def test_round5_politics_abuse_near_misses_stay_clean(
+    score: Score, post: str, reply: str, kw: dict[str, Any]
+) -> None:
+    assert predicted_risks(score(reply, post, **kw)) == set()
+
+
+# Round 5, crisis / liability / guarantee / personal data / staff: the idea in new words
+# (written for these tests).
+@pytest.mark.parametrize(
+    ("category", "post", "reply"),
+    [
+        # danger now answered with a routine form
+        (
+            "crisis-without-help",
+            "Big branch down across the road, cars swerving round it",
+            "Thanks, please report it on our website.",
+        ),
+        (
+            "crisis-without-help",
+            "Water dripping onto the plug sockets and they're sparking",
+            "Sorry, our emergency repairs team will be out within 24 hours.",
+        ),
+        (
+            "crisis-without-help",
+            "A chunk of the cliff has fallen near the bay, people walking on the beach below",
+            "Thanks, we'll update the closures page.",
+        ),
+        (
+            "crisis-without-help",
+            "Chimney fire at the bungalow opposite, smoke everywhere",
+            "Thanks, we'll pass it to environmental health.",
+        ),
+        (
+            "crisis-without-help",
+            "My neighbour is elderly, curtains shut for three days and no answer",
+            "Thanks for caring. Adult social care is on 0300 123 4567.",
+        ),
+        # blanket or long-range certainty
+        (
+            "guarantee",
+            "Is the estate getting new boilers?",
+            "Yes, all homes will have new boilers by March.",
+        ),
+        (
+            "guarantee",
+            "Storm tonight, will we flood?",
+            "The defences will hold so no houses will flood tonight.",
+        ),
+        (
+            "guarantee",
+            "Is the bridge safe?",
+            "Yes, the repairs mean the bridge won't need work for at least 30 years.",
+        ),
+        (
+            "guarantee",
+            "Got a breach letter, should I cancel my card?",
+            "There's no need – we can confirm no payment details were accessed.",
+        ),
+        # fault owned after a loss
+        (
+            "liability",
+            "Tripped on a broken paving slab outside the library, sprained my wrist",
+            "Sorry. That slab was broken for months, which was our failing.",
+        ),
+        (
+            "liability",
+            "Gym cancelled my class halfway through the term",
+            "Sorry! Everyone gets their money back and a free month, as we messed up the timetable.",
+        ),
+        (
+            "liability",
+            "Our data was leaked?",
+            "Sorry for the worry. Everyone affected will be compensated for the stress.",
+        ),
+        # personal details asked for or given back in public
+        (
+            "personal-data",
+            "How do I check my registration?",
+            "Easiest is to DM us, or just post your passport number below and we'll check.",
+        ),
+        (
+            "personal-data",
+            "I need my son's bus pass sorted",
+            "Hi, can you pop Oliver's school and date of birth in the comments so we can find him?",
+        ),
+        (
+            "personal-data",
+            "My dad Ken at 4 Mill Cottages has had no meals today",
+            "Thanks for letting us know about Ken at 4 Mill Cottages; a carer is on the way.",
+        ),
+        (
+            "personal-data",
+            "Where is my blue badge?",
+            "We've found Priya's application – it's on hold because a photo is missing.",
+        ),
+        (
+            "personal-data",
+            "Got a fine for a late book",
+            "Your library card 1234 5678 9012 shows one book out since May.",
+        ),
+        (
+            "personal-data",
+            "Our twins came on 2 May, can't get a registration slot",
+            "Congratulations on Ruby's arrival on 2 May! Book more slots at our site.",
+        ),
+        # one colleague's conduct, record or feelings
+        (
+            "staff-details",
+            "Why was the recycling centre closed early?",
+            "Sorry. The site manager left early without permission and it's being dealt with.",
+        ),
+        (
+            "staff-details",
+            "Grounds team ruined the flower bed at the cemetery",
+            "So sorry. The lad who did it is mortified, he's new to the team.",
+        ),
+        (
+            "staff-details",
+            "Driver shouted at my daughter",
+            "Thanks for waiting. Dave's been taken off that route while we look into it.",
+        ),
+    ],
+)
+def test_round5_crisis_liability_guarantee_data_staff_ideas(
+    score: Score, category: str, post: str, reply: str
+) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply"),
+    [
+        (
+            "Water pouring through my ceiling near the light fitting",
+            "Please switch off the electrics at the fuse box if it's safe and call our emergency "
+            "repairs line now.",
+        ),
+        (
+            "The bin lorry crushed my wheelie bin",
+            "Sorry about that. Order a replacement bin at our site and we'll look into what happened.",
+        ),
+        (
+            "Lost my poll card, can I still vote?",
+            "Yes, just go to your polling station with photo ID and give staff your name and address.",
+        ),
+        (
+            "Do I have to give you my email?",
+            "You don't need to share it with us at all – just use the form and it'll send you updates.",
+        ),
+        (
+            "Registrars lost my booking and the deadline is next week, I'm panicking",
+            "So sorry. Please don't worry about the deadline – we'll get you booked in. Send us a "
+            "private message.",
+        ),
+        (
+            "Bin men leave litter every week",
+            "Sorry. I've passed this to the waste team supervisor so the crews can be reminded.",
+        ),
+        (
+            "Will new windows come this year?",
+            "The estate is in this year's programme; we expect to start in the spring and we'll "
+            "write to all homes first.",
+        ),
+    ],
+)
+def test_round5_crisis_liability_guarantee_data_staff_near_misses_stay_clean(
+    score: Score, post: str, reply: str
+) -> None:
+    assert predicted_risks(score(reply, post)) == set()
