@@ -1,6 +1,6 @@
 """Train the learned risk signal (sandbox/scoring/learned_risk.npz) from the development files.
 
-    python bench/train_risk_signal.py [--max-added-false-alarm 0.015]
+    python bench/train_risk_signal.py [--max-added-false-alarm 0.02]
                                       [--max-post-false-alarm 0.005] [--out PATH]
 
 Training data: the development files in tests/scoring/data (``TRAINING_FILES``) and the scenario
@@ -17,12 +17,14 @@ library's model answers (as risk-clean, good-tone lines); the held-out files are
 
 Thresholds come from out-of-file predictions: each file is scored by heads trained without it
 (files are dealt into five groups, left out a group at a time), and the other files were written
-by other people, so the figures say how the signal carries to a new writer. The sentence threshold is the one with the best out-of-file line recall (rules plus
-signal) whose added false alarms on risk-clean good-tone lines stay within
---max-added-false-alarm; the post threshold is the lowest whose out-of-file false alarms (a
-risk-clean good reply without urgent help, to a post scored as a crisis) stay within
---max-post-false-alarm. Each is then raised, if needed, until no scenario model answer (good
-practice by definition) gets a learned warning. Deterministic: no randomness anywhere.
+by other people, so the figures say how the signal carries to a new writer. The sentence
+threshold is the lowest whose added out-of-file false alarms on risk-clean good-tone lines stay
+within --max-added-false-alarm (the rules use about two of the five points a new writer's clean
+replies allow, so the signal may spend two); the post threshold is the lowest whose out-of-file
+false alarms (a risk-clean good reply without urgent help, to a post scored as a crisis) stay
+within --max-post-false-alarm. Each is then raised, if needed, until no scenario model answer (good
+practice by definition, and counted as MODEL_ANSWER_COPIES lines in training) gets a learned
+warning. Deterministic: no randomness anywhere.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ HELD_OUT = (
 )
 MODEL_ANSWERS = "scenario model answers"
 L2 = 3e-5  # chosen by leave-one-file-out recall (3e-5 > 1e-4 > 1e-3)
+MODEL_ANSWER_COPIES = 5
 ITERS = 300
 # Help only a crisis needs: marks a post as a crisis when a clean reply gives it. (The pack's
 # wider urgent-help list also holds 101 and "helpline", which routine posts get too.)
@@ -272,6 +275,9 @@ class Heads:
 
 
 def fit(lines: list[Line]) -> Heads:
+    # a scenario model answer is good practice by definition, so it counts as several lines:
+    # one writer's odd wording should not set the bar the model answers are held to
+    lines = lines + [ln for ln in lines if ln.file == MODEL_ANSWERS] * (MODEL_ANSWER_COPIES - 1)
     feats = [f for ln in lines for f in ln.sentence_feats]
     y = np.asarray([lab for ln in lines for lab in ln.sentence_labels], dtype=np.float64)
     w, b = fit_heads(SparseRows(feats), y, l2=L2, iters=ITERS)
@@ -310,19 +316,23 @@ def choose_post(lines: list[Line], post: list[float], max_fa: float) -> float:
 
 
 def choose(lines: list[Line], scores: list[float], max_added: float) -> float:
-    """The threshold with the best out-of-file recall within the false-alarm budget."""
+    """The lowest threshold whose out-of-file added false alarms stay within the budget.
+
+    Not the threshold with the best recall on these files: the rules were written from them and
+    already catch nearly every risky line, so here the signal seems to add little at any
+    threshold. On a new writer's wording the rules miss far more, and what the signal adds there
+    grows as the threshold falls; its false alarms on clean replies do not depend on the rules'
+    tuning, so they are the honest thing to budget.
+    """
     rules = np.asarray([ln.rules_alarm for ln in lines])
     s = np.asarray(scores)
     good = np.asarray([ln.clean_good for ln in lines])
-    risky = np.asarray([ln.risky for ln in lines])
     base_fa = rules[good].mean()
-    best = (-1.0, 0.0, 1.0)
     for t in np.round(np.arange(0.30, 0.991, 0.01), 2):
         a = rules | (s >= t)
-        added = float(a[good].mean() - base_fa)
-        if added <= max_added + 1e-12:
-            best = max(best, (float(a[risky].mean()), -added, float(t)))
-    return best[2]
+        if float(a[good].mean() - base_fa) <= max_added + 1e-12:
+            return float(t)
+    return 1.0
 
 
 def alarms(
@@ -424,7 +434,7 @@ def train(max_added: float, max_post: float) -> tuple[dict[str, Any], dict[str, 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--max-added-false-alarm", type=float, default=0.015)
+    ap.add_argument("--max-added-false-alarm", type=float, default=0.02)
     ap.add_argument("--max-post-false-alarm", type=float, default=0.005)
     ap.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     args = ap.parse_args()
