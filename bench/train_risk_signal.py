@@ -92,12 +92,16 @@ TRAINING_FILES = (
     "heldout8_replies.jsonl",
     "heldout9_replies.jsonl",
     "heldout10_replies.jsonl",
-)
-HELD_OUT = (
     "heldout11_replies.jsonl",
     "heldout12_replies.jsonl",
     "heldout13_replies.jsonl",
     "heldout14_replies.jsonl",
+)
+HELD_OUT = (
+    "heldout15_replies.jsonl",
+    "heldout16_replies.jsonl",
+    "heldout17_replies.jsonl",
+    "heldout18_replies.jsonl",
 )
 MODEL_ANSWERS = "scenario model answers"
 L2 = 3e-5  # chosen by leave-one-file-out recall (3e-5 > 1e-4 > 1e-3)
