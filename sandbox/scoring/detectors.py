@@ -458,6 +458,11 @@ _SOLICIT_RE = re.compile(
     r"licen[cs]e|payslip|letter|id|card|badge|certificate|tenancy\s+agreement|lease|contract))(?!\w)",
     re.IGNORECASE,
 )
+_SOLICIT_ARTICLE_RE = re.compile(
+    r"(?<!\w)(?:the|a|an)\s+(?:email\s+address|e-mail\s+address|(?:phone|mobile|contact|telephone)\s+number|"
+    r"postcode|home\s+address|date\s+of\s+birth|(?:account|reference|card)\s+number)(?!\w)",
+    re.IGNORECASE,
+)
 _HARD_VERBS = re.compile(
     r"(?<!\w)(?:(?:reply|post|comment|tweet|write)\s+(?:with|your|it|them|below|here|publicly|back)|"
     r"publicly|below|in\s+the\s+(?:comments|replies|thread)|on\s+here|here)(?!\w)",
@@ -495,9 +500,28 @@ _INFO_ONLY_RE = re.compile(
     # details said in person, not posted: "give staff your name and address", "...to the staff there"
     r"(?:give|tell|show)\s+(?:the\s+)?(?:staff|clerks?|poll\s+clerks?|receptionists?)|"
     r"to\s+(?:the\s+)?(?:staff|clerks?|poll\s+clerks?|receptionists?)\s+(?:there|at|on|in)|"
-    r"(?:give|tell)\s+999)(?!\w)",
+    r"(?:give|tell)\s+999|"
+    # sent to someone else or somewhere in person: "check with your child's school", "go to your
+    # polling station and give your name", "by entering your postcode"
+    r"(?:check|speak|talk|ask|get\s+in\s+touch)\s+(?:with|to)|go\s+(?:to|into|down\s+to)\s+(?:your|the|any)|"
+    r"entering|typing\s+in|putting\s+in)(?!\w)",
     re.IGNORECASE,
 )
+# "(no need to post it here)", "please don't share it below": a public ask turned down
+_NEGATED_HARD_RE = re.compile(
+    r"(?<!\w)(?:don['’]t|do\s+not|no\s+need\s+to|never|please\s+avoid|rather\s+than|instead\s+of)\s+"
+    r"(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _hard_ask(clause: str) -> bool:
+    """Whether the clause asks for something publicly ("post it here"), not counting an ask
+    it turns down ("no need to post it here")."""
+    for m in _HARD_VERBS.finditer(clause):
+        if not _NEGATED_HARD_RE.search(clause, max(0, m.start() - 40), m.start()):
+            return True
+    return False
 
 
 def _clause(text: str, s: int, e: int, pos: int) -> tuple[int, int]:
@@ -523,7 +547,7 @@ def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
         clause = doc.text[cs:ce]
         if _NEGATED_REQUEST.search(doc.text, cs, m.start()):
             continue
-        hard = _HARD_VERBS.search(clause) is not None
+        hard = _hard_ask(clause)
         soft = _SOFT_VERBS.search(clause) is not None
         if not (hard or soft):
             continue
@@ -536,6 +560,19 @@ def detect_solicitation(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
             continue
         if not hard and (_ELSEWHERE_RE.search(sentence) or _INFO_ONLY_RE.search(clause)):
             continue  # "send your details to highways@...", "you'll need your NI number"
+        hits.append(
+            Hit(m.start(), m.end(), m.group(), detail="asks for personal details in public")
+        )
+    # "reply here with the email address you use", "we need a phone number – pop yours in the
+    # comments": the detail named without "your", asked for in a public place in the same sentence
+    for m in _SOLICIT_ARTICLE_RE.finditer(doc.text):
+        s, e = doc.sentence_of(m.start())
+        sentence = doc.text[s:e]
+        if not _hard_ask(sentence) or private.search(sentence):
+            continue
+        cs, _ce = _clause(doc.text, s, e, m.start())
+        if _NEGATED_REQUEST.search(doc.text, cs, m.start()):
+            continue
         hits.append(
             Hit(m.start(), m.end(), m.group(), detail="asks for personal details in public")
         )
@@ -774,7 +811,8 @@ _PLACE_AFTER_RE = re.compile(
 )
 
 
-_ARTICLE_BEFORE_RE = re.compile(r"\b[Tt]he\s+$")
+# "The Bryn", "St Mark's hall", "Saint Helen's": a place named after someone, not a person
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:[Tt]he|S[Tt]\.?|Saint)\s+$")
 _DASH_BEFORE_RE = re.compile(r"[–—-]\s*$|\^\s*$")
 _SIGN_OFF_RE = re.compile(r"\s*(?:[^\w\s]{0,3}\s*)$")
 

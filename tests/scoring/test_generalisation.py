@@ -1574,3 +1574,245 @@ def test_round5_crisis_liability_guarantee_data_staff_near_misses_stay_clean(
     score: Score, post: str, reply: str
 ) -> None:
     assert predicted_risks(score(reply, post)) == set()
+
+
+@pytest.mark.parametrize(
+    ("category", "post", "reply", "ctx"),
+    [
+        (
+            "abuse",
+            "Bin missed again",
+            "For God's sake, it's Tuesday, not Monday. Check the calendar.",
+            {},
+        ),
+        ("abuse", "You lot hate cyclists", "Get over yourself, we built four miles of lanes.", {}),
+        (
+            "abuse",
+            "There's a broken sign on Mill St",
+            "Nice one Sherlock, it's already logged.",
+            {},
+        ),
+        (
+            "argue-with-troll",
+            "council are corrupt liars",
+            "As we said last week, the accounts are audited. The answer won't change.",
+            {"author_kind": "troll"},
+        ),
+        (
+            "argue-with-troll",
+            "useless council",
+            "Keep them coming, it all helps our reach 😎",
+            {"author_kind": "troll"},
+        ),
+        (
+            "politics",
+            "Is the bin strike going ahead Monday?",
+            "Yes. For the record we support our crews; they've been let down badly on pay.",
+            {},
+        ),
+        (
+            "politics",
+            "Is the 20mph limit staying?",
+            "It's here to stay, so drivers may as well adapt.",
+            {},
+        ),
+        (
+            "politics",
+            "Bin strike?",
+            "Honestly, we'd strike too on that pay. Collections resume Monday.",
+            {},
+        ),
+        ("abuse", "Bins are a joke", "Spare us the drama, it's one bin.", {}),
+        (
+            "politics",
+            "Which candidate has the best plan for the pool?",
+            "We can't comment, but between us, Cllr Ahmed's plan is the only one that adds up.",
+            {"pre_election": True},
+        ),
+    ],
+)
+def test_round6_politics_abuse_troll_constructions(
+    score: Score, category: str, post: str, reply: str, ctx: dict[str, Any]
+) -> None:
+    assert category in predicted_risks(score(reply, post, **ctx))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply", "ctx"),
+    [
+        (
+            "council are corrupt liars",
+            "Our audited accounts are at aldermoor.gov.uk/accounts.",
+            {"author_kind": "troll"},
+        ),
+        (
+            "When is polling day?",
+            "Polling day is Thursday 7 May, 7am to 10pm. Bring photo ID.",
+            {"pre_election": True},
+        ),
+        (
+            "Is the LTN trial staying?",
+            "The trial runs until October. Have your say in the consultation; a decision follows in winter.",
+            {},
+        ),
+        (
+            "Is Christ Church open for voting?",
+            "Yes, Christ Church hall is a polling station this year.",
+            {},
+        ),
+        (
+            "Is the LTN staying?",
+            "The camera on Mill Lane is broken; we're fixing it and the trial continues.",
+            {},
+        ),
+        (
+            "Can I put a photo of the town hall on my leaflet?",
+            "We can't share or endorse campaign material during the pre-election period.",
+            {"pre_election": True, "author_kind": "candidate"},
+        ),
+    ],
+)
+def test_round6_politics_abuse_troll_near_misses_stay_clean(
+    score: Score, post: str, reply: str, ctx: dict[str, Any]
+) -> None:
+    assert predicted_risks(score(reply, post, **ctx)) == set()
+
+
+# Round 6, crisis / liability / guarantee / personal data / staff: constructions, each in wording
+# written for the test (never a data line).
+@pytest.mark.parametrize(
+    ("category", "post", "reply"),
+    [
+        (
+            "guarantee",
+            "Is the new route any good?",
+            "You'll never have to wait long for a bus again on the new route.",
+        ),
+        (
+            "guarantee",
+            "Will the estate flood again?",
+            "None of the homes on the estate will ever flood again, the new wall sees to that.",
+        ),
+        (
+            "guarantee",
+            "Will my form arrive?",
+            "Send it today and it's certain to be processed in time.",
+        ),
+        (
+            "guarantee",
+            "Is the pool open during the strike?",
+            "The pool will be open as normal on Monday regardless of the strike.",
+        ),
+        ("guarantee", "Stop the flats!", "The scheme will be refused, councillors won't allow it."),
+        ("guarantee", "How long on the list?", "You'll be rehoused within a year, I've checked."),
+        ("guarantee", "How quick are repairs?", "We fix every fault within a day, every time."),
+        (
+            "guarantee",
+            "Was my card in the breach?",
+            "Your card details were never at risk, rest assured.",
+        ),
+        (
+            "crisis-without-help",
+            "the fumes from the gas fire are making us all dizzy and the baby keeps being sick",
+            "Please report it to repairs at aldermoor.gov.uk/repairs.",
+        ),
+        (
+            "crisis-without-help",
+            "my nan's diabetic, the carer didn't turn up and she's really shaky",
+            "Sorry, we'll pass this to adult social care and they'll be in touch.",
+        ),
+        (
+            "crisis-without-help",
+            "my 7 year old hasn't come back from the shop and it's been an hour",
+            "Sorry, we've shared this with the team.",
+        ),
+        (
+            "crisis-without-help",
+            "I don't think I'll be around much longer",
+            "Sorry to hear this. Our wellbeing page has lots of tips.",
+        ),
+        (
+            "crisis-without-help",
+            "they said they'll stab my son after school",
+            "Sorry to hear that, report antisocial behaviour online.",
+        ),
+        ("crisis-without-help", "cut myself again, nobody knows", "Sorry, here's our youth page."),
+        (
+            "personal-data",
+            "Was I in the breach?",
+            "Reply here with the email address on your account and we'll check it.",
+        ),
+        (
+            "personal-data",
+            "Noise every night",
+            "We need a contact number, pop yours in the comments and we'll ring.",
+        ),
+        (
+            "liability",
+            "My bike was wrecked by your lorry",
+            "Liability is ours here, the driver reversed into it.",
+        ),
+        (
+            "liability",
+            "Mum's glasses went missing at the day centre",
+            "Our staff misplaced them, we'll buy new ones.",
+        ),
+        (
+            "staff-details",
+            "Phones are slow",
+            "Sorry, Dave and Priya are working till 9pm on the backlog.",
+        ),
+        (
+            "staff-details",
+            "Why no gritting?",
+            "The shift supervisor made the call not to grit based on the forecast.",
+        ),
+    ],
+)
+def test_round6_crisis_guarantee_constructions(
+    score: Score, category: str, post: str, reply: str
+) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    ("post", "reply"),
+    [
+        ("Scam calls?", "We will never ask for your bank details over the phone."),
+        ("Is the pool open?", "The pool is open as normal on Monday. Times are on our website."),
+        (
+            "NI number?",
+            "You'll need it for the form – add it at aldermoor.gov.uk/form, never on social media.",
+        ),
+        (
+            "the boiler is leaking and the kids have no hot water",
+            "Sorry, report it at aldermoor.gov.uk/repairs and we'll book an engineer.",
+        ),
+        (
+            "A fox attacked my bin bags again",
+            "Sorry, use a bin with a lid; see aldermoor.gov.uk/bins.",
+        ),
+        (
+            "Is there a hall near me?",
+            "Yes, St Mark's hall has a ramp and staff can help on the day.",
+        ),
+        (
+            "Do I need ID to vote?",
+            "Just go to your polling station and give your name and address.",
+        ),
+        ("Schools shut?", "Some schools are closed, so check with your child's school."),
+        (
+            "Where do I vote?",
+            "Check at aldermoor.gov.uk/vote by entering your postcode there (no need to post it here).",
+        ),
+        ("Who do I tell?", "Feedback to hello@leisuretrust.org.uk helps."),
+        (
+            "Forgot to post my vote, too late?",
+            "Don't post it now, it might not get here in time; hand it in at the town hall instead.",
+        ),
+    ],
+)
+def test_round6_crisis_guarantee_near_misses_stay_clean(
+    score: Score, post: str, reply: str
+) -> None:
+    assert predicted_risks(score(reply, post)) == set()

@@ -164,3 +164,14 @@ def test_the_word_prefilter_never_changes_a_match(text: str) -> None:
         plain = [m.span() for m in pm._regex.finditer(text)] if pm._regex else []
         assert [m.span() for m in pm.finditer(text)] == plain, phrase
         assert (pm.search(text) is None) == (not plain), phrase
+
+
+def test_the_default_pack_reads_the_same_without_libyaml() -> None:
+    """The pack is parsed with libyaml for speed and with the pure-Python parser where libyaml is
+    missing (and for error messages); libyaml accepts a few plain scalars ("these days?," in a
+    flow list) that the Python parser rejects, so the pack must stay within what both read."""
+    import yaml
+
+    text = DEFAULT_PACK_PATH.read_text(encoding="utf-8")
+    pure = yaml.load(text, Loader=yaml.SafeLoader)
+    assert pure == yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
