@@ -105,7 +105,7 @@ HELD_OUT = (
 )
 MODEL_ANSWERS = "scenario model answers"
 L2 = 3e-5  # chosen by leave-one-file-out recall (3e-5 > 1e-4 > 1e-3)
-MODEL_ANSWER_COPIES = 5
+MODEL_ANSWER_COPIES = 10
 ITERS = 300
 # Help only a crisis needs: marks a post as a crisis when a clean reply gives it. (The pack's
 # wider urgent-help list also holds 101 and "helpline", which routine posts get too.)

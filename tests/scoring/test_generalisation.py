@@ -14,11 +14,27 @@ from typing import Any
 import pytest
 
 from sandbox.scoring.detectors import Doc, detect_cooccurrence, detect_masked_profanity
+from sandbox.scoring.engine import Scorer
 from sandbox.scoring.evaluate import evaluate_labelled, load_labelled, predicted_risks
 from sandbox.scoring.types import ScoreCard, ScoringContext
 
 SYNTHETIC = Path(__file__).parent / "data" / "synthetic_variants.jsonl"
 Score = Callable[..., ScoreCard]
+
+
+@pytest.fixture(scope="module")
+def rules_scorer(scorer: Scorer) -> Scorer:
+    """The rules alone: these cases pin what the rules cover. The learned signal's own false
+    alarms on clean replies are budgeted and measured by bench/eval_scoring.py instead."""
+    return scorer.with_settings(disable=["risk.learned"])
+
+
+@pytest.fixture
+def score(rules_scorer: Scorer) -> Score:
+    def _score(reply: str, post: str = "Hello", **kw: Any) -> ScoreCard:
+        return rules_scorer.score(reply, ScoringContext(post_text=post, **kw))
+
+    return _score
 
 RISKY: list[tuple[str, str, str, dict[str, Any]]] = [
     # (category, post, reply, context)
