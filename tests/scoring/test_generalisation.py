@@ -36,6 +36,7 @@ def score(rules_scorer: Scorer) -> Score:
 
     return _score
 
+
 RISKY: list[tuple[str, str, str, dict[str, Any]]] = [
     # (category, post, reply, context)
     (
