@@ -147,6 +147,12 @@ _PHONE_OWNER_BEFORE_RE = re.compile(
 )
 
 
+# A call verb straight before the number, nobody named between: the reader is told to ring it.
+_SERVICE_VERB_BEFORE_RE = re.compile(
+    r"\b(?:ring|call|phone|dial|contact)(?:\s+us)?(?:\s+on)?\s*$", re.IGNORECASE
+)
+
+
 def detect_uk_phone(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     kinds = set(params.get("kinds", ("mobile", "landline", "other")))
     own = {_digits(n) for n in doc.ctx.org_phone_numbers}
@@ -154,6 +160,7 @@ def detect_uk_phone(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     own = {("0" + d[2:]) if d.startswith("44") else d for d in own}
     team = _matcher(tuple(params.get("team_context", ())))
     owner_only = bool(params.get("owner_only"))
+    service_verb = bool(params.get("service_verb_before"))
     hits = []
     for s, e, national in uk_phone_numbers(doc.text):
         kind = _phone_kind(national)
@@ -167,6 +174,8 @@ def detect_uk_phone(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
             and not _PHONE_OWNER_BEFORE_RE.search(doc.text, max(0, s - 40), s)
         ):
             continue  # "our press office on 0113 ...": a team's published line
+        if service_verb and _SERVICE_VERB_BEFORE_RE.search(doc.text, max(0, s - 20), s):
+            continue  # "or ring 0191 ...", "call us on ...": handed to the reader, so a public line
         label = {"mobile": "a mobile number", "landline": "a landline number"}.get(
             kind, "a phone number"
         )
@@ -442,6 +451,7 @@ _DATA_NOUNS = (
     r"(?:phone|mobile|contact|telephone)\s+(?:number|no|details)|number|"
     r"(?:ni|national\s+insurance|nhs)\s+(?:number|no)|email(?:\s+address)?|full\s+name|name\s+and\s+address|"
     r"(?:bank|card|payment|personal|contact)\s+details|details|address\s+details|registration|"
+    r"sort\s+code|(?:bank\s+)?account\s+(?:no|number|digits)|card\s+number|"
     r"payslips?|pay\s+slips?|bank\s+statements?|tenancy\s+agreement|passport|driving\s+licen[cs]e|"
     r"(?:medical|health)\s+(?:records|notes|letters?)|fit\s+notes?|sick\s+notes?|documents|evidence|"
     r"(?:council\s+tax\s+|account\s+|case\s+|claim\s+|booking\s+|customer\s+)?(?:reference|ref)|"
@@ -1918,12 +1928,16 @@ _STAFF_NAME_CONTEXT_RES = (
     ),
     # "That'll be Gareth", "that's totally on Jamie", "it was Tom"
     re.compile(
-        r"(?<!\w)(?:[Tt]hat['’]ll\s+be|[Tt]hat\s+will\s+be|[Tt]hat['’]s|[Tt]hat\s+was|[Ii]t\s+was|[Tt]hat\s+would\s+be)"
+        r"(?<!\w)(?:[Tt]hat['’]ll\s+be|[Tt]hat['’]d\s+be|[Tt]hat\s+will\s+be|[Tt]hat['’]s|[Tt]hat\s+was|[Ii]t\s+was|[Tt]hat\s+would\s+be)"
         r"\s+(?:totally\s+|all\s+|entirely\s+)?(?:on\s+|down\s+to\s+)?([A-Z][a-z]{1,15}(?:\s+[A-Z][a-z-]{1,20})?)"
         r"(?=\s*(?:,|\(|from|in|on|at|who|he|she|[.!]))"
     ),
+    # "the warden was Ravi (badge 214)": a name given with a badge number
+    re.compile(r"(?<![\w'’])([A-Z][a-z]{1,15})\s*\((?:badge|id|number|no\.?)\s*\d{1,6}\)"),
 )
 _CONTACT_VERBS = frozenset({"text", "ring", "call", "phone", "email", "ask"})
+# A capitalised word straight before the candidate: part of a longer proper name
+_TITLE_RUN_BEFORE_RE = re.compile(r"(?<![\w'’])([A-Z][a-z]+) $")
 _STAFF_NAME_STOP_TEXT = (
     "Council Town Hall January February March April May June July August September October "
     "November December Christmas Easter Both Neither Everyone Nobody Someone Anyone All Each "
@@ -1977,6 +1991,9 @@ def detect_staff_named_in_context(doc: Doc, params: Mapping[str, Any]) -> list[H
                 continue  # "Recruitment is...", "Crews can't...": a capital that starts a sentence
             if _GREETING_BEFORE_RE.search(text, max(0, start - 20), start):
                 continue
+            run = None if titled else _TITLE_RUN_BEFORE_RE.search(text, max(0, start - 20), start)
+            if run and first not in known and run.group(1) not in _STAFF_NAME_STOP:
+                continue  # "the National Domestic Abuse Helpline is": the tail of an organisation's name
             if _PLACE_AFTER_RE.match(text, m.end(1)) or (
                 first not in known and _PLACE_AFTER_RE.match(" " + words[-1])
             ):

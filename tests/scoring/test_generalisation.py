@@ -1833,3 +1833,286 @@ def test_round6_crisis_guarantee_near_misses_stay_clean(
     score: Score, post: str, reply: str
 ) -> None:
     assert predicted_risks(score(reply, post)) == set()
+
+
+# Round 7 (false alarms): a temporary closure explained, safety advice with "always", a rule's
+# scope, an approximate delivery time, a detail written on the paper form, how housing bands work,
+# a number handed to the reader to ring, an organisation's longer name, and polling hours fixed in law.
+@pytest.mark.parametrize(
+    "post,reply",
+    [
+        (
+            "Are the library toilets going?",
+            "They'll shut for a month while the pipes are replaced; they're not closing for good.",
+        ),
+        (
+            "I found a man collapsed, what should I have done?",
+            "Thank you for helping. Always dial 999 first; the operator will talk you through it.",
+        ),
+        (
+            "Why do we have to follow these rules?",
+            "The allotment conditions apply to all tenants without exception. Happy to explain them.",
+        ),
+        (
+            "When does the postal pack come?",
+            "It will arrive roughly a week before polling day. Fill it in and post it back.",
+        ),
+        (
+            "What do I do with the voting pack?",
+            "Sign the statement and add your date of birth on the statement, then seal both envelopes.",
+        ),
+        (
+            "What does my housing band mean?",
+            "It's the band you're in on the list, worked out from need. Band A is the most urgent.",
+        ),
+        ("Can I get a proxy?", "Yes – ring 0191 496 0321 about a proxy vote, or see our website."),
+        (
+            "The woman on reception was rude to me",
+            "We're sorry. The Citizens Advice Bureau is open on Mondays if you need help with the form.",
+        ),
+        (
+            "Does voting stop if it snows?",
+            "Polling stations stay open 7am to 10pm whatever the weather. We'll post any changes here.",
+        ),
+    ],
+)
+def test_round7_false_alarm_classes_stay_clean(score: Score, post: str, reply: str) -> None:
+    assert predicted_risks(score(reply, post)) == set()
+
+
+@pytest.mark.parametrize(
+    "category,post,reply",
+    [
+        (
+            "guarantee",
+            "Is the fair on in the storm?",
+            "Yes, it goes ahead whatever the weather, come along!",
+        ),
+        ("guarantee", "Will my bins be emptied?", "We'll empty them on Friday without exception."),
+        (
+            "guarantee",
+            "Is the pool reopening?",
+            "The pool will reopen on Monday for good, no matter what.",
+        ),
+        (
+            "personal-data",
+            "Where am I on the list?",
+            "You're 45th on the list in band B right now.",
+        ),
+        (
+            "staff-details",
+            "The driver was rude",
+            "Dave is the driver, ring him at home on 0191 496 0321.",
+        ),
+        (
+            "staff-details",
+            "The lollipop lady is lovely",
+            "Aww, Margaret is lovely, she's been doing it for years.",
+        ),
+    ],
+)
+def test_round7_narrowed_rules_still_catch(
+    score: Score, category: str, post: str, reply: str
+) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+# Round 7, politics / abuse / troll: false-alarm classes narrowed, each in wording written for
+# the test (never a data line): a postal or proxy vote applied for, a calm denial of a policy
+# action to a troll, a parody account named as one, "calm down" said of things.
+@pytest.mark.parametrize(
+    ("post", "reply", "ctx"),
+    [
+        (
+            "I'm in hospital on polling day, what can I do?",
+            "Sorry to hear that. You can apply for an emergency proxy vote for medical reasons until 5pm.",
+            {"pre_election": True},
+        ),
+        (
+            "Can my dad still vote by post?",
+            "He can apply for a postal vote for the May elections online; the deadline is 5pm on 16 April.",
+            {"pre_election": True},
+        ),
+        (
+            "Council selling off the park. Disgrace.",
+            "We are not selling the park. The lease renewal covers the café only; the report is online.",
+            {"author_kind": "troll"},
+        ),
+        (
+            "Scrapping weekly bins to save cash, liars",
+            "We're not changing collection frequency. Bins stay weekly; the timetable is on our bins page.",
+            {"author_kind": "troll"},
+        ),
+        (
+            "ALDERMOOR COUNCIL (real!!): bins now emptied by drones",
+            "Just to be clear, this is a parody account 😅 Real bin days are on our website.",
+            {"author_kind": "parody"},
+        ),
+        (
+            "Is the ferry running?",
+            "Sorry, the ferry is off until things calm down. Updates are on our travel page.",
+            {},
+        ),
+        (
+            "Why is the bridge shut?",
+            "Good question 🤔 we'll check with highways and update you by Friday.",
+            {},
+        ),
+    ],
+)
+def test_round7_politics_abuse_troll_false_alarm_classes_stay_clean(
+    score: Score, post: str, reply: str, ctx: dict[str, Any]
+) -> None:
+    assert predicted_risks(score(reply, post, **ctx)) == set()
+
+
+@pytest.mark.parametrize(
+    ("category", "post", "reply", "ctx"),
+    [
+        (
+            "politics",
+            "Who should I back?",
+            "Vote for the Greens, honestly.",
+            {"pre_election": True},
+        ),
+        (
+            "argue-with-troll",
+            "Council hiding the costs",
+            "We're not hiding anything, you just don't like it.",
+            {"author_kind": "troll"},
+        ),
+        ("abuse", "Bins late again!!", "Calm down, it's one day.", {}),
+        (
+            "politics",
+            "Why the rise?",
+            "If ministers hadn't cut our grant we'd have fixed every road.",
+            {},
+        ),
+        ("politics", "Teachers striking tomorrow?", "Honestly the teachers have a point.", {}),
+        (
+            "politics",
+            "Thoughts on the LTN?",
+            "The LTN is the best thing to happen to this town in years.",
+            {},
+        ),
+        ("politics", "Why the flag?", "We're proud the council took a stand on this.", {}),
+        (
+            "politics",
+            "The LTN is a joke",
+            "The ones shouting loudest about the filters don't live here.",
+            {},
+        ),
+        (
+            "abuse",
+            "I got a fine at the bus gate",
+            "Honestly that's a skill issue, the signs are huge.",
+            {},
+        ),
+        ("abuse", "Staff are lazy", "Calling our crews lazy says more about you than them.", {}),
+        ("abuse", "The contractor left a mess", "That firm are a bunch of cowboys, we agree.", {}),
+        ("abuse", "Fined for nothing", "Nothing? 🤔 The camera says otherwise.", {}),
+        ("abuse", "Why so slow on planning?", "Planning law is more complicated than a tweet.", {}),
+        (
+            "abuse",
+            "Council useless",
+            "Go on then, we'd love to hear the theory 🍿",
+            {"author_kind": "troll"},
+        ),
+    ],
+)
+def test_round7_politics_abuse_troll_constructions(
+    score: Score, category: str, post: str, reply: str, ctx: dict[str, Any]
+) -> None:
+    assert category in predicted_risks(score(reply, post, **ctx))
+
+
+# Round 7 (misses): smoke leaving a building, a partner being hit now, someone not moving in the
+# cold, people cut off by flood water, an ex at the door despite an order; one colleague by job or
+# badge and what happened to them; a home or a traffic-free road promised by a date; bank details.
+@pytest.mark.parametrize(
+    "category,post,reply",
+    [
+        (
+            "crisis-without-help",
+            "Smoke pouring out of the library windows!!",
+            "Thanks for letting us know, we'll update the opening times.",
+        ),
+        (
+            "crisis-without-help",
+            "My neighbour is beating her again, it's happening as we speak",
+            "Thanks, we'll pass this to community safety.",
+        ),
+        (
+            "crisis-without-help",
+            "Fella on a bench by the station, hasn't stirred and it's -4",
+            "We'll ask someone to check tomorrow.",
+        ),
+        (
+            "crisis-without-help",
+            "Flooding on Mill Lane, an elderly couple are trapped upstairs",
+            "Thanks, we'll pass it to highways.",
+        ),
+        (
+            "crisis-without-help",
+            "My ex is outside my flat again banging on the door, I've got an injunction",
+            "Sorry to hear that. Call our housing team on 0300 123 4567.",
+        ),
+        (
+            "staff-details",
+            "The man on reception was rude",
+            "Sorry, he was agency cover and won't be coming back to us.",
+        ),
+        (
+            "staff-details",
+            "Warden gave me a ticket while unloading",
+            "The warden was Tom (badge 118) and he says you were parked 15 minutes.",
+        ),
+        (
+            "staff-details",
+            "Who's the parks officer for my area?",
+            "That'd be Sam Jones. He's based at the depot most mornings.",
+        ),
+        (
+            "guarantee",
+            "When will I get a house? band B 2 years",
+            "Sorry for the wait. With your points you'll be offered a home by Easter.",
+        ),
+        (
+            "guarantee",
+            "Will the lorries be gone for term?",
+            "It's confirmed, so there'll be no lorries on the lane when term starts.",
+        ),
+        (
+            "personal-data",
+            "Why has my direct debit gone up?",
+            "Can you pop your sort code below so we can check the right account?",
+        ),
+    ],
+)
+def test_round7_missed_ideas_are_caught(score: Score, category: str, post: str, reply: str) -> None:
+    assert category in predicted_risks(score(reply, post))
+
+
+@pytest.mark.parametrize(
+    "post,reply",
+    [
+        (
+            "Smoke coming out of the chimney next door, is that allowed?",
+            "Yes, wood burners are allowed; report dark smoke at our website.",
+        ),
+        (
+            "River's burst near the park and people are cut off from the car park",
+            "If anyone is in danger call 999. The path is closed; please use the diversion.",
+        ),
+        (
+            "My bin wasn't emptied",
+            "Sorry, the crew from the Tuesday round will come back tomorrow. Report it online if not.",
+        ),
+        (
+            "When will I get a house?",
+            "We can't give a date; it depends on the homes that come up. Keep bidding each week.",
+        ),
+    ],
+)
+def test_round7_missed_ideas_near_misses_stay_clean(score: Score, post: str, reply: str) -> None:
+    assert predicted_risks(score(reply, post)) == set()
