@@ -23,18 +23,11 @@ Score = Callable[..., ScoreCard]
 
 
 @pytest.fixture(scope="module")
-def rules_scorer(scorer: Scorer) -> Scorer:
-    """The rules alone: these cases pin what the rules cover. The learned signal's own false
-    alarms on clean replies are budgeted and measured by bench/eval_scoring.py instead."""
+def scorer(scorer: Scorer) -> Scorer:
+    """The rules alone (the shared ``score`` fixture scores with this): these cases pin what the
+    rules cover. The learned signal's own false alarms on clean replies are budgeted and
+    measured by bench/eval_scoring.py instead."""
     return scorer.with_settings(disable=["risk.learned"])
-
-
-@pytest.fixture
-def score(rules_scorer: Scorer) -> Score:
-    def _score(reply: str, post: str = "Hello", **kw: Any) -> ScoreCard:
-        return rules_scorer.score(reply, ScoringContext(post_text=post, **kw))
-
-    return _score
 
 
 RISKY: list[tuple[str, str, str, dict[str, Any]]] = [
