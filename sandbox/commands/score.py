@@ -283,6 +283,7 @@ def iter_batch(lines: Iterable[str], scorer: Scorer) -> Iterator[dict[str, Any]]
 
 
 _CHUNK = 250  # lines per task: big enough that IPC is small next to ~0.5-1 ms of scoring a line
+_WARM_LINES = 20  # scored before forking, so that lazy loading happens once, in the parent
 _worker_scorer: Scorer | None = None  # set before forking; inherited by the workers
 
 
@@ -312,31 +313,40 @@ def _parallel_workers() -> int:
 def _iter_encoded(src: TextIO, scorer: Scorer) -> Iterator[tuple[str, bool]]:
     """Output lines with whether each is an error record, in input order.
 
-    The first chunk is scored here; if more input follows and the machine has cores to spare,
-    the rest is spread over forked workers in chunks (order kept). Small batches stay serial:
-    forking costs more than it saves there.
+    Small batches (under two chunks) are scored here: forking costs more than it saves there.
+    For larger ones only the first few lines are scored here, to warm the scorer's lazy parts
+    (sentiment lexicon, learned weights) before the fork, so that no core waits; the rest is
+    spread over forked workers in chunks (order kept).
     """
     global _worker_scorer
     numbered = enumerate(src, start=1)
     first = list(itertools.islice(numbered, _CHUNK * 2))
-    for lineno, line in first:  # also warms the scorer's lazy parts before any fork
+    small = len(first) < _CHUNK * 2
+    warm = first if small else first[:_WARM_LINES]
+    for lineno, line in warm:
         record = score_line(line, lineno, scorer)
         if record is not None:
             yield json.dumps(record, ensure_ascii=False), "error" in record
-    if len(first) < _CHUNK * 2:
+    if small:
         return
+    rest = itertools.chain(first[len(warm) :], numbered)
     workers = _parallel_workers()
-    chunks = iter(lambda: list(itertools.islice(numbered, _CHUNK)), [])
+    chunks = iter(lambda: list(itertools.islice(rest, _CHUNK)), [])
     if not workers:
         for chunk in chunks:
             yield from _score_chunk_with(scorer, chunk)
         return
+    import gc
     import multiprocessing
 
     _worker_scorer = scorer
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for encoded in pool.imap(_score_chunk, chunks, chunksize=1):
-            yield from encoded
+    gc.freeze()  # the scorer's objects never die: keep them out of the workers' collections
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for encoded in pool.imap(_score_chunk, chunks, chunksize=1):
+                yield from encoded
+    finally:
+        gc.unfreeze()
 
 
 def _score_chunk_with(scorer: Scorer, chunk: list[tuple[int, str]]) -> list[tuple[str, bool]]:

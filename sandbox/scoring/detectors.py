@@ -19,7 +19,16 @@ from sandbox.scoring.politeness import strategy_spans
 from sandbox.scoring.rulepack import PhraseMatcher
 from sandbox.scoring.types import ScoringContext
 
-__all__ = ["DETECTORS", "TEXT_FREE_DETECTORS", "Doc", "Hit", "nhs_number_valid", "uk_phone_numbers"]
+__all__ = [
+    "DETECTORS",
+    "GATED_DETECTORS",
+    "TEXT_FREE_DETECTORS",
+    "Detector",
+    "Doc",
+    "Hit",
+    "nhs_number_valid",
+    "uk_phone_numbers",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,32 @@ class Doc:
     @cached_property
     def politeness(self) -> dict[str, list[tuple[int, int]]]:
         return strategy_spans(self.text)
+
+
+_PARAM_WORDS: dict[tuple[int, str, Any, int], tuple[Mapping[str, Any], frozenset[str]]] = {}
+_NO_WORDS: frozenset[str] = frozenset()
+
+
+def _param_words(
+    params: Mapping[str, Any],
+    key: str,
+    norm: Callable[[str], str],
+    base: frozenset[str] = _NO_WORDS,
+) -> frozenset[str]:
+    """``base | {norm(w) for w in params[key]}``, built once per rule, not once per reply.
+
+    Keyed by the params object (held in the entry, so its id cannot be reused while cached);
+    ``base`` is a module constant.
+    """
+    cache_key = (id(params), key, norm, id(base))
+    entry = _PARAM_WORDS.get(cache_key)
+    if entry is not None and entry[0] is params:
+        return entry[1]
+    if len(_PARAM_WORDS) > 4096:
+        _PARAM_WORDS.clear()
+    words = base | frozenset(norm(w) for w in params.get(key, ()))
+    _PARAM_WORDS[cache_key] = (params, words)
+    return words
 
 
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*\s*|[.!?\s]+")
@@ -232,9 +267,11 @@ def detect_email(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     ``staff_only``: flag only addresses that belong to a member of staff: person-shaped on an
     official domain, or any address the reply calls "me", "her" or "direct".
     """
+    if "@" not in doc.text:  # no address without an "@": skip the set-up below
+        return []
     official = tuple(d.lower().lstrip("@") for d in params.get("official_domains", ()))
     own = tuple(d.lower().lstrip("@") for d in doc.ctx.org_email_domains)  # domains or addresses
-    team = {w.lower() for w in params.get("team_words", ())}
+    team = _param_words(params, "team_words", str.lower)
     staff_only = bool(params.get("staff_only"))
     hits = []
     exact = {d for d in own if "@" in d}
@@ -794,7 +831,7 @@ _NOT_NAMES = frozenset(
 def detect_staff_name(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """A named member of staff tied to a role or team: staff are not named in public (R3)."""
     hits: dict[tuple[int, int], Hit] = {}
-    places = {p.lower() for p in params.get("not_names", ())}
+    places = _param_words(params, "not_names", str.lower)
     for rx in _STAFF_NAME_RES:
         for m in rx.finditer(doc.text):
             name = m.group(1)
@@ -911,8 +948,8 @@ _CAPS_RUN_RE = re.compile(r"(?<![\w@#])[A-Z][A-Z'’&]+(?![\w])(?:[ \t,]+[A-Z][A
 
 
 def detect_caps(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
-    acronyms = {a.upper() for a in params.get("acronyms", ())}
-    emphasis = {a.upper() for a in params.get("emphasis_words", ())}
+    acronyms = _param_words(params, "acronyms", str.upper)
+    emphasis = _param_words(params, "emphasis_words", str.upper)
     hits = []
     for m in _CAPS_RUN_RE.finditer(doc.text):
         words = [w for w in re.split(r"[ \t,]+", m.group()) if w and w.upper() not in acronyms]
@@ -1957,6 +1994,9 @@ _STAFF_NAME_STOP_TEXT = (
 _STAFF_NAME_STOP = frozenset(_STAFF_NAME_STOP_TEXT.split())
 
 
+_STAFF_NAME_STOP_ALL = _STAFF_NAME_STOP | _NOT_NAMES
+
+
 def detect_staff_named_in_context(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
     """When the post is about a member of staff, a name in the reply doing, saying or suffering
     something ("Steve is just doing his job", "we've spoken to Ryan", "Pat has had a fall").
@@ -1969,8 +2009,8 @@ def detect_staff_named_in_context(doc: Doc, params: Mapping[str, Any]) -> list[H
         _matcher(tuple(params["post_cues"])).search(doc.ctx.post_text)
     )
     text = doc.text
-    stop = _STAFF_NAME_STOP | _NOT_NAMES | {w for w in params.get("not_names", ())}
-    known = {w for w in params.get("names", ())}
+    stop = _param_words(params, "not_names", str, _STAFF_NAME_STOP_ALL)
+    known = _param_words(params, "names", str)
     hits: dict[tuple[int, int], Hit] = {}
     for k, rx in enumerate(_STAFF_NAME_CONTEXT_RES):
         if k in (0, 6) and not about_staff:
@@ -2032,6 +2072,27 @@ def detect_reply_cooccurrence(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:
 
 
 Detector = Callable[[Doc, Mapping[str, Any]], list[Hit]]
+
+
+def _groups_needed(params: Mapping[str, Any]) -> tuple[PhraseMatcher, ...]:
+    """cooccurrence / reply_cooccurrence find nothing unless every given group matches."""
+    groups = [tuple(params[k]) for k in _GROUP_KEYS if params.get(k)]
+    return tuple(_matcher(g) for g in groups) if len(groups) >= 2 else ()
+
+
+def _cues_needed(params: Mapping[str, Any]) -> tuple[PhraseMatcher, ...]:
+    """topic_cue finds nothing without a cue in the reply."""
+    return (_param_matcher(params, "cues"),)
+
+
+# For the engine's pre-filter: the matchers a detector needs a match from (in the reply text)
+# before it can return any hit. Exactness matters: a detector listed here must return [] when
+# one of these matchers finds nothing in ``doc.text``.
+GATED_DETECTORS: dict[str, Callable[[Mapping[str, Any]], tuple[PhraseMatcher, ...]]] = {
+    "cooccurrence": _groups_needed,
+    "reply_cooccurrence": _groups_needed,
+    "topic_cue": _cues_needed,
+}
 
 
 def detect_learned_risk(doc: Doc, params: Mapping[str, Any]) -> list[Hit]:

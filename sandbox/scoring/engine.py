@@ -15,14 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.scenario.models import ActionKind, Family, Scenario
-from sandbox.scoring.detectors import DETECTORS, TEXT_FREE_DETECTORS, Doc, Hit
+from sandbox.scoring.detectors import (
+    DETECTORS,
+    GATED_DETECTORS,
+    TEXT_FREE_DETECTORS,
+    Detector,
+    Doc,
+    Hit,
+)
 from sandbox.scoring.rulepack import (
     DEFAULT_PACK_PATH,
     PhraseMatcher,
     Rule,
     RulePack,
     RulePackError,
+    When,
     load_rule_pack,
+    text_words,
 )
 from sandbox.scoring.types import Finding, ScoreCard, ScoringContext, Severity
 
@@ -62,6 +71,36 @@ class _Compiled:
     exceptions: PhraseMatcher | None
     text_rule: bool
     group: str
+    # matchers that must all possibly match (by their word test) for the rule to fire at all:
+    # most rules find nothing in a given reply, and one word-set lookup per reply says which
+    gate: tuple[PhraseMatcher, ...]
+    when_free: bool  # no ``when:`` conditions, so _applies need not run
+    learned: bool
+    detector: Detector | None
+
+
+def _gate(rule: Rule, tokens: PhraseMatcher | None) -> tuple[PhraseMatcher, ...]:
+    """The matchers a rule needs a match from to return any hit (exact: never skips a hit)."""
+    if rule.type == "detector":
+        gated = GATED_DETECTORS.get(rule.detector or "")
+        found = gated(rule.params) if gated is not None else ()
+    elif rule.type == "absence" or tokens is None:
+        found = ()  # an absence rule fires when nothing matches
+    else:
+        found = (tokens,)
+    return tuple(m for m in found if m.required_words is not None)
+
+
+def _when_free(w: When) -> bool:
+    return (
+        w.pre_election is None
+        and not w.author_kind
+        and not w.action
+        and w.needs_answer is None
+        and w.expects_reply is None
+        and w.post_has is None
+        and w.post_lacks is None
+    )
 
 
 def _compile(rule: Rule) -> _Compiled:
@@ -73,7 +112,20 @@ def _compile(rule: Rule) -> _Compiled:
     exceptions = PhraseMatcher(rule.exceptions) if rule.exceptions else None
     text_rule = not (rule.type == "detector" and rule.detector in TEXT_FREE_DETECTORS)
     group = ".".join(rule.id.split(".")[:2])
-    return _Compiled(rule, tokens, swaps, exceptions, text_rule, group)
+    learned = rule.type == "detector" and rule.detector == "learned_risk"
+    detector = DETECTORS[rule.detector or ""] if rule.type == "detector" else None
+    return _Compiled(
+        rule,
+        tokens,
+        swaps,
+        exceptions,
+        text_rule,
+        group,
+        _gate(rule, tokens),
+        _when_free(rule.when),
+        learned,
+        detector,
+    )
 
 
 class _SafeFormat(dict[str, Any]):
@@ -119,6 +171,8 @@ class Scorer:
         words, self._own_phones, self._own_emails = split_allow_words(self.allow_words)
         self._allow = PhraseMatcher(words)
         self._rules = tuple(_compile(r) for r in rules)
+        self._gates = _GateIndex(m for c in self._rules for m in c.gate)
+        self._rule_gates = tuple(self._gates.ids(c.gate) for c in self._rules)
         self.weights: dict[Family, float] = {**DEFAULT_WEIGHTS, **dict(pack.weights)}
 
     # ------------------------------------------------------------------ construction helpers
@@ -194,21 +248,24 @@ class Scorer:
 
         raw: list[tuple[_Compiled, Rule, Hit]] = []
         learned: tuple[_Compiled, Rule] | None = None
-        for comp in self._rules:
+        possible = self._gates.possible(text) if text_action else frozenset()
+        disabled, overrides = ctx.disabled_rules, ctx.severity_overrides
+        public = ctx.action is ActionKind.reply
+        for comp, gate in zip(self._rules, self._rule_gates, strict=True):
+            if gate and not gate <= possible:
+                continue  # a matcher it needs cannot match this text: no hits, skip its work
             rule = comp.rule
-            if rule.id in ctx.disabled_rules:
+            if disabled and rule.id in disabled:
                 continue
-            if rule.id in ctx.severity_overrides:
-                sev = ctx.severity_overrides[rule.id]
+            if overrides and rule.id in overrides:
+                sev = overrides[rule.id]
                 if sev in Severity.__members__:
                     rule = rule.with_severity(Severity(sev))
-            if comp.text_rule and (
-                not text_action or (rule.public_only and ctx.action is not ActionKind.reply)
-            ):
+            if comp.text_rule and (not text_action or (rule.public_only and not public)):
                 continue
-            if not _applies(rule, ctx, needs_answer):
+            if not comp.when_free and not _applies(rule, ctx, needs_answer):
                 continue
-            if rule.type == "detector" and rule.detector == "learned_risk":
+            if comp.learned:
                 learned = (comp, rule)  # runs last: it only looks at sentences rules left alone
                 continue
             hits = self._hits(comp, rule, doc)
@@ -253,9 +310,8 @@ class Scorer:
     def _hits(self, comp: _Compiled, rule: Rule, doc: Doc) -> list[Hit]:
         text = doc.text
         kind = rule.type
-        if kind == "detector":
-            fn = DETECTORS[rule.detector or ""]
-            return fn(doc, rule.params)
+        if comp.detector is not None:
+            return comp.detector(doc, rule.params)
         assert comp.tokens is not None
         if kind == "absence":
             return [] if comp.tokens.search(text) else [Hit(0, 0, "")]
@@ -303,6 +359,76 @@ class Scorer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+class _GateIndex:
+    """Which of many phrase matchers could match a text, from one pass over its words.
+
+    Each matcher knows the words, word starts or characters one of which every match needs
+    (``PhraseMatcher.required_words``); inverted indexes from those answer for all the matchers
+    at once, so the ~100 rules that would find nothing in a reply cost a set test each.
+    """
+
+    def __init__(self, matchers: Iterable[PhraseMatcher]) -> None:
+        self._ids: dict[int, int] = {}
+        self._matchers: list[PhraseMatcher] = []  # held so that their ids stay theirs
+        self._by_word: dict[str, list[int]] = {}
+        self._by_prefix: dict[str, list[int]] = {}
+        self._by_symbol: dict[str, list[int]] = {}
+        for m in matchers:
+            if id(m) in self._ids or m.required_words is None:
+                continue
+            j = self._ids[id(m)] = len(self._ids)
+            self._matchers.append(m)
+            words, prefixes, symbols = m.required_words
+            for w in words:
+                self._by_word.setdefault(w, []).append(j)
+            for p in prefixes:
+                self._by_prefix.setdefault(p, []).append(j)
+            for ch in symbols:
+                self._by_symbol.setdefault(ch, []).append(j)
+        self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        # a word line of the sorted word list that starts with any word start (rare: then each
+        # length is looked up, so a word starting two of them counts for both)
+        self._prefix_re = (
+            re.compile("^(?:" + "|".join(map(re.escape, self._by_prefix)) + ")", re.MULTILINE)
+            if self._by_prefix
+            else None
+        )
+        self._symbol_re = (
+            re.compile("[" + "".join(map(re.escape, self._by_symbol)) + "]")
+            if self._by_symbol
+            else None
+        )
+
+    def ids(self, matchers: Iterable[PhraseMatcher]) -> frozenset[int]:
+        return frozenset(self._ids[id(m)] for m in matchers)
+
+    def possible(self, text: str) -> frozenset[int]:
+        """Ids of the matchers whose word test passes for ``text`` (as ``_may_match``)."""
+        words, ordered = text_words(text)
+        ok: set[int] = set()
+        by_word = self._by_word
+        for w in words:
+            found = by_word.get(w)
+            if found is not None:
+                ok.update(found)
+        if self._prefix_re is not None:
+            joined = "\n".join(ordered)
+            by_prefix = self._by_prefix
+            for m in self._prefix_re.finditer(joined):
+                line_end = joined.find("\n", m.start())
+                word = joined[m.start() : line_end if line_end != -1 else len(joined)]
+                for n in self._prefix_lengths:
+                    if n > len(word):
+                        break
+                    found = by_prefix.get(word[:n])
+                    if found is not None:
+                        ok.update(found)
+        if self._symbol_re is not None:
+            for ch in set(self._symbol_re.findall(text)):
+                ok.update(self._by_symbol[ch])
+        return frozenset(ok)
 
 
 def _full(pm: PhraseMatcher, s: str) -> bool:

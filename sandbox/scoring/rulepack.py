@@ -31,6 +31,7 @@ __all__ = [
     "When",
     "load_rule_pack",
     "parse_rule_pack",
+    "text_words",
 ]
 
 DEFAULT_PACK_PATH = Path(__file__).parent / "rules" / "default.yaml"
@@ -74,7 +75,17 @@ _COMMON_WORDS = frozenset(
 _IGNORECASE_ODD = str.maketrans({"ſ": "s", "\u212a": "k", "İ": "i", "ı": "i"})
 
 
-def _text_words(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+def _caseless_symbol(ch: str) -> bool:
+    """A non-word character that case-insensitive matching equates with nothing else."""
+    return (
+        not ch.isalnum()
+        and ch not in "_'’*"
+        and not ch.isspace()
+        and ch.lower() == ch == ch.upper() == ch.casefold()
+    )
+
+
+def text_words(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """The lower-cased ``\\w+`` runs of a text, as a set and sorted (for prefixes), remembered
     for the few texts being scored now (every rule's matcher asks about the same reply)."""
     words = _WORDS_CACHE.get(text)
@@ -95,7 +106,15 @@ class PhraseMatcher:
     runs of spaces match any whitespace.
     """
 
-    __slots__ = ("_keys", "_prefix_keys", "_regex", "phrases")
+    __slots__ = (
+        "_compiled",
+        "_flags",
+        "_keys",
+        "_prefix_keys",
+        "_source",
+        "_symbol_keys",
+        "phrases",
+    )
 
     _END = ""  # trie key marking the end of a phrase
 
@@ -118,12 +137,16 @@ class PhraseMatcher:
         if other_start:
             parts.append(self._trie(other_start))
         flags = 0 if case_sensitive else re.IGNORECASE
-        self._regex = re.compile("|".join(parts), flags) if parts else None
-        self._keys, self._prefix_keys = self._required_words(case_sensitive)
+        # compiled on first use: most matchers never get past the word test in a short run
+        # (``sandbox score`` of one reply), and compiling ~230 patterns is most of start-up
+        self._source = "|".join(parts) if parts else None
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+        self._keys, self._prefix_keys, self._symbol_keys = self._required_words(case_sensitive)
 
     def _required_words(
         self, case_sensitive: bool
-    ) -> tuple[frozenset[str] | None, tuple[str, ...]]:
+    ) -> tuple[frozenset[str] | None, tuple[str, ...], str]:
         """For each phrase, one word a text must contain for it to match, so that a matcher can
         say "no match" from one shared word set instead of scanning the text (None: no test).
 
@@ -131,11 +154,13 @@ class PhraseMatcher:
         sides, so a match lines up with a whole ``\\w+`` run of the text, except a wildcard word's
         run ("stupid*"), which only starts one. The longest exact run is the rarest, so it is
         the one checked. Most of a pack's ~200 matchers find nothing in a given reply.
+        A phrase of symbols only (an emoji, "!!") needs its first character in the text instead.
         """
         if case_sensitive or not self.phrases:
-            return None, ()
+            return None, (), ""
         keys: set[str] = set()
         prefixes: set[str] = set()
+        symbols: set[str] = set()
         for phrase in self.phrases:
             exact: list[str] = []
             prefix = ""
@@ -150,21 +175,30 @@ class PhraseMatcher:
                 keys.add(max(rare, key=len))
             elif prefix:
                 prefixes.add(prefix)
-            else:  # nothing but symbols ("!!!", an emoji): only the pattern can tell
-                return None, ()
-        return frozenset(keys), tuple(sorted(prefixes))
+            elif _caseless_symbol(phrase[0]):  # its first atom matches exactly this character
+                symbols.add(phrase[0])
+            else:  # a symbol with a case or an apostrophe's two forms: only the pattern can tell
+                return None, (), ""
+        return frozenset(keys), tuple(sorted(prefixes)), "".join(sorted(symbols))
+
+    @property
+    def required_words(self) -> tuple[frozenset[str], tuple[str, ...], str] | None:
+        """(words, word starts, characters): a text can match only if it has one of the words
+        as a lower-cased ``\\w+`` run (see ``text_words``), a run starting with one of the word
+        starts, or one of the characters anywhere; None when there is no such test."""
+        return None if self._keys is None else (self._keys, self._prefix_keys, self._symbol_keys)
 
     def _may_match(self, text: str) -> bool:
         if self._keys is None:
             return True
-        words, ordered = _text_words(text)
+        words, ordered = text_words(text)
         if not self._keys.isdisjoint(words):
             return True
         for prefix in self._prefix_keys:
             i = bisect_left(ordered, prefix)
             if i < len(ordered) and ordered[i].startswith(prefix):
                 return True
-        return False
+        return any(ch in text for ch in self._symbol_keys)
 
     @staticmethod
     def _atoms(phrase: str) -> list[str]:
@@ -197,17 +231,29 @@ class PhraseMatcher:
         return "(?:" + "|".join(branches) + ")"
 
     def finditer(self, text: str) -> Iterable[re.Match[str]]:
-        if self._regex is None or not self._may_match(text):
+        if self._source is None or not self._may_match(text):
             return ()
-        return self._regex.finditer(text)
+        return (self._compiled or self._compile()).finditer(text)
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self._regex is None or not self._may_match(text):
+        if self._source is None or not self._may_match(text):
             return None
-        return self._regex.search(text)
+        return (self._compiled or self._compile()).search(text)
+
+    def _compile(self) -> re.Pattern[str]:
+        assert self._source is not None
+        self._compiled = re.compile(self._source, self._flags)  # a race compiles it twice: fine
+        return self._compiled
+
+    @property
+    def _regex(self) -> re.Pattern[str] | None:
+        """The whole pattern, without the word test (None for no phrases)."""
+        if self._source is None:
+            return None
+        return self._compiled or self._compile()
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return self._source is not None
 
 
 @dataclass(frozen=True)
