@@ -519,10 +519,14 @@ def _learned_hits(
         and h.start != h.end
     ]
     crisis = any(r.id.startswith("risk.crisis") for _c, r, _h in raw)
-    return [
-        (comp, replace(rule, id=f"{rule.id}.{cat}"), h)
-        for cat, h in learned_findings(doc, rule.params, skip=flagged, crisis_flagged=crisis)
-    ]
+    alarmed = any(
+        r.family is Family.risk and r.severity in (Severity.error, Severity.warning)
+        for _c, r, _h in raw
+    )
+    found = learned_findings(
+        doc, rule.params, skip=flagged, crisis_flagged=crisis, rules_alarmed=alarmed
+    )
+    return [(comp, replace(rule, id=f"{rule.id}.{cat}"), h) for cat, h in found]
 
 
 def _resolve_overlaps(raw: list[tuple[_Compiled, Rule, Hit]]) -> list[tuple[_Compiled, Rule, Hit]]:

@@ -1,16 +1,27 @@
 """A learned risk signal: catches risky wording the rule lists have not seen.
 
 The rules describe each mistake's words and shapes; a tired officer still finds new ways to write
-them. This module scores each reply sentence the rules did *not* flag with a small one-vs-rest
-logistic regression (hashed word uni/bigrams and character 3–5-grams, plus the post's context)
-trained only on the development data (``bench/train_risk_signal.py``). A second head reads the
-*post*: people in crisis describe it in words no cue list holds ("I won't be a bother much
-longer"), so a post that reads like a crisis, answered without any urgent help, gets a warning
-too. It only ever adds a modest warning that names what it resembles, so a trainer can see why
-and overrule it; the rule findings stay the score's backbone.
+them. This module adds small logistic regressions over hashed word uni/bigrams and character
+3–5-grams (plus the post's context), trained only on the development data
+(``bench/train_risk_signal.py``):
+
+- a **reply head** reads the whole reply and an **any-risk head** reads each sentence the rules
+  did *not* flag. When no rule found a risk, their blend decides whether the reply reads risky;
+  the whole reply sees what a sentence alone cannot (a put-down needs the sentence before it).
+  The warning then sits on the sentence the any-risk head likes least.
+- **category heads** (one per risk category) name what that sentence resembles, so the message
+  says why; beside a rule's finding, a sentence still gets a warning when the any-risk head alone
+  is sure.
+- a **post head**: people in crisis describe it in words no cue list holds ("I won't be a bother
+  much longer"), so a post that reads like a crisis, answered without any urgent help, gets a
+  warning too.
+
+It only ever adds a modest warning that names what it resembles, so a trainer can see why and
+overrule it; the rule findings stay the score's backbone.
 
 numpy only; the weights ship as ``learned_risk.npz`` (no pickle) and load once, lazily.
-Input is bounded: at most ``MAX_SENTENCES`` sentences and ``MAX_SENTENCE_CHARS`` characters each.
+Input is bounded: at most ``MAX_SENTENCES`` sentences and ``MAX_SENTENCE_CHARS`` characters each,
+and ``MAX_REPLY_CHARS`` of the whole reply.
 """
 
 from __future__ import annotations
@@ -67,6 +78,7 @@ DIM = 1 << 15
 MAX_SENTENCES = 12
 MAX_SENTENCE_CHARS = 300
 MAX_POST_CHARS = 1000
+MAX_REPLY_CHARS = 600  # the reply head reads this much; sentences cover the rest
 WORD_SHARE = 0.3
 CHAR_SHARE = 0.95
 _NORM = float(np.hypot(WORD_SHARE, CHAR_SHARE))
@@ -95,13 +107,16 @@ def context_tokens(author_kind: str | None, pre_election: bool) -> tuple[str, ..
     return tuple(out)
 
 
-def featurize(sentence: str, context: Sequence[str] = ()) -> tuple[Any, Any]:
-    """Hashed feature indices and L2-normalised values for one sentence (binary presence).
+def featurize(
+    sentence: str, context: Sequence[str] = (), limit: int = MAX_SENTENCE_CHARS
+) -> tuple[Any, Any]:
+    """Hashed feature indices and L2-normalised values for one sentence (binary presence), read
+    up to ``limit`` characters.
 
     Digits become 0 so "07700 900123" and "07700 900456" share n-grams. Character n-grams use a
     vectorised FNV-style rolling hash, which keeps a sentence well under a tenth of a millisecond.
     """
-    low = _DIGIT_RE.sub("0", _SPACE_RE.sub(" ", sentence[:MAX_SENTENCE_CHARS].lower()).strip())
+    low = _DIGIT_RE.sub("0", _SPACE_RE.sub(" ", sentence[:limit].lower()).strip())
     words = _WORD_RE.findall(low)
     idx = [_hash("__s__")]
     idx += [_hash("w:" + w) for w in words]
@@ -162,19 +177,23 @@ class SparseRows:
         return out
 
 
-def fit_heads(x: SparseRows, y: Any, *, l2: float = 1e-4, iters: int = 300) -> tuple[Any, Any]:
+def fit_heads(
+    x: SparseRows, y: Any, *, l2: float | Sequence[float] = 1e-4, iters: int = 300
+) -> tuple[Any, Any]:
     """One-vs-rest L2 logistic regression for every column of ``y`` at once (Nesterov descent).
 
-    Deterministic: no random start, fixed step from the data (rows have unit length, so the
-    curvature is at most 1/4 + l2). Returns weights (dim, K) and biases (K,).
+    ``l2`` is one strength for every column or one per column. Deterministic: no random start,
+    fixed step from the data (rows have unit length, so the curvature is at most 1/4 + l2).
+    Returns weights (dim, K) and biases (K,).
     """
     n, k = y.shape
     assert n == x.n
+    l2 = np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,))
     w = np.zeros((x.dim, k))
     b = np.zeros(k)
     vw = np.zeros_like(w)
     vb = np.zeros_like(b)
-    lr = 1.0 / (0.25 + l2)
+    lr = 1.0 / (0.25 + float(l2.max()))
     for _ in range(iters):
         lw, lb = w + 0.9 * vw, b + 0.9 * vb
         z = x.dot(lw) + lb
@@ -191,30 +210,58 @@ def fit_heads(x: SparseRows, y: Any, *, l2: float = 1e-4, iters: int = 300) -> t
 # ---------------------------------------------------------------------- inference
 
 
+def _sigmoid(z: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-min(30.0, max(-30.0, z)))))
+
+
 @dataclass(frozen=True)
 class LearnedModel:
-    """Trained weights: one row per category, a shared threshold chosen by cross-validation."""
+    """Trained weights and the thresholds chosen out of file (see ``bench/train_risk_signal.py``).
 
-    weights: Any  # (K, DIM) float32
+    ``threshold`` applies to the blend ``reply_mix * reply + (1 - reply_mix) * sentence`` when
+    no rule found a risk; ``sentence_threshold`` to a sentence's any-risk probability alone.
+    """
+
+    weights: Any  # (K, DIM) float32: one head per category, to name what a sentence resembles
     bias: Any  # (K,)
     threshold: float
     categories: tuple[str, ...]
     post_weights: Any = None  # (DIM,) float32: "does this post read like a crisis?"
     post_bias: float = 0.0
     post_threshold: float = 1.0
+    any_weights: Any = None  # (DIM,) float32: "is this sentence risky at all?"
+    any_bias: float = 0.0
+    reply_weights: Any = None  # (DIM,) float32: "is this whole reply risky?"
+    reply_bias: float = 0.0
+    reply_mix: float = 0.0
+    sentence_threshold: float = 1.0
 
     def probabilities(self, sentence: str, context: Sequence[str]) -> Any:
-        cols, vals = featurize(sentence, context)
+        """Each category head's probability for one sentence."""
+        return self._category_probabilities(*featurize(sentence, context))
+
+    def _category_probabilities(self, cols: Any, vals: Any) -> Any:
         z = self.weights[:, cols] @ vals + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def _any_probability(self, cols: Any, vals: Any) -> float:
+        if self.any_weights is None:  # weights from before the any-risk head: the top category
+            return float(self._category_probabilities(cols, vals).max())
+        return _sigmoid(float(self.any_weights[cols] @ vals) + self.any_bias)
+
+    def reply_probability(self, reply: str, context: Sequence[str]) -> float:
+        """How much the whole reply reads risky (0 when no reply head was trained)."""
+        if self.reply_weights is None:
+            return 0.0
+        cols, vals = featurize(reply, context, limit=MAX_REPLY_CHARS)
+        return _sigmoid(float(self.reply_weights[cols] @ vals) + self.reply_bias)
 
     def crisis_probability(self, post: str) -> float:
         """How much the post reads like someone at risk (0 when no post head was trained)."""
         if self.post_weights is None or not post.strip():
             return 0.0
         cols, vals = featurize(post[:MAX_POST_CHARS])
-        z = float(self.post_weights[cols] @ vals) + self.post_bias
-        return float(1.0 / (1.0 + np.exp(-min(30.0, max(-30.0, z)))))
+        return _sigmoid(float(self.post_weights[cols] @ vals) + self.post_bias)
 
 
 @lru_cache(maxsize=1)
@@ -224,6 +271,7 @@ def load_model(path: Path = WEIGHTS_PATH) -> LearnedModel | None:
         return None
     with np.load(path, allow_pickle=False) as z:
         post = "post_weights" in z.files
+        reply = "reply_weights" in z.files
         return LearnedModel(
             weights=z["weights"].astype(np.float32),
             bias=z["bias"].astype(np.float32),
@@ -232,6 +280,12 @@ def load_model(path: Path = WEIGHTS_PATH) -> LearnedModel | None:
             post_weights=z["post_weights"].astype(np.float32) if post else None,
             post_bias=float(z["post_bias"]) if post else 0.0,
             post_threshold=float(z["post_threshold"]) if post else 1.0,
+            any_weights=z["any_weights"].astype(np.float32) if reply else None,
+            any_bias=float(z["any_bias"]) if reply else 0.0,
+            reply_weights=z["reply_weights"].astype(np.float32) if reply else None,
+            reply_bias=float(z["reply_bias"]) if reply else 0.0,
+            reply_mix=float(z["reply_mix"]) if reply else 0.0,
+            sentence_threshold=float(z["sentence_threshold"]) if reply else float(z["threshold"]),
         )
 
 
@@ -246,18 +300,28 @@ def learned_findings(
     model: LearnedModel | None = None,
     *,
     crisis_flagged: bool = False,
+    rules_alarmed: bool | None = None,
 ) -> list[tuple[str, Hit]]:
-    """(category, hit) for each sentence not overlapping ``skip`` that the model thinks risky,
-    and a whole-reply crisis hit when the post reads like a crisis, no rule has said so
-    (``crisis_flagged``) and the reply has none of ``params.urgent_help``.
+    """(category, hit) pairs the learned signal adds beside the rules' findings.
 
-    ``params.threshold`` / ``params.post_threshold`` override the trained thresholds (a pack can
-    make the signal quieter).
+    - A whole-reply crisis hit when the post reads like a crisis, no rule has said so
+      (``crisis_flagged``) and the reply has none of ``params.urgent_help``.
+    - When no rule found a risk (``rules_alarmed``; by default, when ``skip`` is empty and no
+      crisis was flagged): one hit on the riskiest sentence if the blend of the reply head and
+      that sentence's any-risk probability reaches the threshold.
+    - Any other sentence not overlapping ``skip`` whose any-risk probability alone reaches
+      ``sentence_threshold``.
+
+    ``params.threshold`` / ``params.sentence_threshold`` / ``params.post_threshold`` override
+    the trained thresholds (a pack can make the signal quieter).
     """
     model = model or load_model()
     if model is None or not doc.text.strip():
         return []
+    if rules_alarmed is None:
+        rules_alarmed = bool(skip) or crisis_flagged
     threshold = float(params.get("threshold", model.threshold))
+    sentence_threshold = float(params.get("sentence_threshold", model.sentence_threshold))
     ctx = context_tokens(doc.ctx.author_kind, doc.ctx.pre_election)
     out: list[tuple[str, Hit]] = []
     help_words = tuple(params.get("urgent_help", ()))
@@ -269,13 +333,20 @@ def learned_findings(
         and _urgent_help(help_words).search(doc.text) is None
     ):
         out.append((CRISIS, Hit(0, 0, "", detail=DESCRIPTIONS[CRISIS])))
-    for s, e in doc.sentences[:MAX_SENTENCES]:
-        if _overlaps(s, e, skip):
-            continue
-        p = model.probabilities(doc.text[s:e], ctx)
-        k = int(np.argmax(p))
-        if float(p[k]) >= threshold:
-            cat = model.categories[k]
+    spans = [(s, e) for s, e in doc.sentences[:MAX_SENTENCES] if not _overlaps(s, e, skip)]
+    if not spans:
+        return out
+    feats = [featurize(doc.text[s:e], ctx) for s, e in spans]
+    risk = [model._any_probability(c, v) for c, v in feats]
+    fire = [p >= sentence_threshold for p in risk]
+    if not rules_alarmed and model.reply_weights is not None:
+        worst = int(np.argmax(risk))
+        mix = model.reply_mix
+        blend = mix * model.reply_probability(doc.text, ctx) + (1.0 - mix) * risk[worst]
+        fire[worst] = fire[worst] or blend >= threshold
+    for (s, e), (c, v), hit in zip(spans, feats, fire, strict=True):
+        if hit:
+            cat = model.categories[int(np.argmax(model._category_probabilities(c, v)))]
             out.append((cat, Hit(s, e, doc.text[s:e], detail=DESCRIPTIONS.get(cat, cat))))
     return out
 

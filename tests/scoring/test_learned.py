@@ -43,6 +43,11 @@ def test_shipped_weights_have_the_expected_shape() -> None:
     assert model.categories == CATEGORIES
     assert 0.0 < model.threshold < 1.0
     assert np.isfinite(model.weights).all()
+    # the any-risk sentence head and the whole-reply head, blended when no rule found a risk
+    assert model.any_weights.shape == (DIM,) and model.reply_weights.shape == (DIM,)
+    assert np.isfinite(model.any_weights).all() and np.isfinite(model.reply_weights).all()
+    assert 0.0 < model.reply_mix < 1.0
+    assert 0.0 < model.sentence_threshold < 1.0
 
 
 def test_features_and_training_are_deterministic() -> None:
@@ -174,3 +179,47 @@ def test_shipped_post_head_and_the_engine_never_double_report_a_crisis(scorer: S
     assert model.crisis_probability(post) > model.crisis_probability(
         "When is bin day on Mill Lane?"
     )
+
+
+TWO_SENTENCES = "Thanks for getting in touch. Honestly, some people will moan about anything."
+
+
+def _reply_model(reply_bias: float, any_bias: float) -> LearnedModel:
+    """The shipped category heads with flat any-risk and reply heads, so the blend's logic can
+    be checked apart from what was learned."""
+    model = load_model()
+    assert model is not None
+    flat = np.zeros(DIM, dtype=np.float32)
+    return replace(
+        model,
+        any_weights=flat,
+        any_bias=any_bias,
+        reply_weights=flat,
+        reply_bias=reply_bias,
+        reply_mix=0.5,
+        threshold=0.6,
+        sentence_threshold=0.9,
+    )
+
+
+def test_the_blend_warns_once_when_no_rule_found_a_risk() -> None:
+    doc = Doc(text=TWO_SENTENCES, ctx=ScoringContext(post_text="Bins not collected again"))
+    # reply head sure (p ~ 1), sentences unsure (p = 0.5): blend 0.75 >= 0.6, one warning only
+    hits = learned_findings(doc, {}, model=_reply_model(10.0, 0.0))
+    assert len(hits) == 1
+    cat, hit = hits[0]
+    assert cat in CATEGORIES and (hit.start, hit.end) in doc.sentences
+    # a rule already found a risk in the reply: the blend stays out of it ...
+    assert learned_findings(doc, {}, model=_reply_model(10.0, 0.0), rules_alarmed=True) == []
+    # ... and the reply head alone cannot carry the blend over the threshold
+    assert learned_findings(doc, {}, model=_reply_model(10.0, -10.0)) == []
+    # a pack can raise the threshold
+    assert learned_findings(doc, {"threshold": 0.8}, model=_reply_model(10.0, 0.0)) == []
+
+
+def test_a_sure_sentence_warns_beside_a_rule_finding() -> None:
+    doc = Doc(text=TWO_SENTENCES, ctx=ScoringContext(post_text="Bins not collected again"))
+    first = doc.sentences[0]
+    # every sentence is sure (p ~ 1 >= 0.9); the first is skipped as if a rule flagged it
+    hits = learned_findings(doc, {}, skip=[first], model=_reply_model(-10.0, 10.0))
+    assert [(h.start, h.end) for _, h in hits] == [doc.sentences[1]]
