@@ -324,7 +324,19 @@ def _fit_logistic(x: Any, y: Any, l2: float, iters: int = 400) -> Any:
     return w
 
 
-def _cv_accuracy(x: Any, y: Any, l2: float, folds: int = 10, seed: int = 0) -> float:
+def _cv_accuracy(
+    x: Any,
+    y: Any,
+    l2: float,
+    folds: int = 10,
+    seed: int = 0,
+    *,
+    dense: int | None = None,
+    bow_weight: float = 1.0,
+) -> float:
+    """k-fold CV accuracy. The first ``dense`` columns are standardised on each training fold;
+    the rest (binary word presence) are only multiplied by ``bow_weight``: standardising a word
+    seen in a handful of requests would blow its column up and let the model memorise it."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -336,11 +348,22 @@ def _cv_accuracy(x: Any, y: Any, l2: float, folds: int = 10, seed: int = 0) -> f
         train = np.concatenate([parts[j] for j in range(folds) if j != k])
         mu = x[train].mean(axis=0)
         sd = x[train].std(axis=0) + 1e-9
+        if dense is not None:
+            mu[dense:] = 0.0
+            sd[dense:] = 1.0 / bow_weight
         w = _fit_logistic((x[train] - mu) / sd, y[train], l2)
         xt = (x[test] - mu) / sd
         pred = (np.hstack([xt, np.ones((len(test), 1))]) @ w) > 0
         correct += int((pred == (y[test] == 1)).sum())
     return correct / len(y)
+
+
+# Strategies + VADER + bag of words: the words enter unstandardised at weight 3 with λ = 0.03,
+# chosen on Stack Exchange (mean of 3 CV shuffles, from weights {1, 3} x λ {0.01, 0.03, 0.1}
+# and weight 10 at λ 0.01), then applied to Wikipedia unchanged.
+BOW_WEIGHT = 3.0
+BOW_L2 = 0.03
+CV_SEEDS = (0, 1, 2)
 
 
 def evaluate_politeness(corpus_dir: str | Path) -> dict[str, dict[str, float]]:
@@ -349,8 +372,8 @@ def evaluate_politeness(corpus_dir: str | Path) -> dict[str, dict[str, float]]:
     Reports an untrained score (sum of the paper's strategy signs, split at the median) and
     10-fold CV accuracy of logistic regression on (a) our strategy features, (b) strategies plus
     VADER compound, (c) strategies, VADER, unigrams and bigrams — the paper's best classifier is
-    strategies plus bag of words. Regularisation: (a)/(b) λ=0.1, (c) λ=0.3, picked from
-    {0.1, 0.3, 1} on Wikipedia (accuracy moves by at most half a point across them).
+    strategies plus bag of words; (c) is the mean over ``CV_SEEDS`` shuffles, with its range.
+    Regularisation: (a)/(b) λ=0.1; (c) see ``BOW_WEIGHT``.
     """
     import numpy as np
 
@@ -381,8 +404,17 @@ def evaluate_politeness(corpus_dir: str | Path) -> dict[str, dict[str, float]]:
             "untrained_sign_sum": untrained,
             "strategies_lr_cv10": _cv_accuracy(x_str, y, l2=0.1),
             "strategies_vader_lr_cv10": _cv_accuracy(np.hstack([x_str, vader]), y, l2=0.1),
-            "strategies_vader_bow_lr_cv10": _cv_accuracy(
-                np.hstack([x_str, vader, _bow(texts)]), y, l2=0.3
-            ),
         }
+        # the paper's best classifier is strategies plus bag of words; averaged over CV_SEEDS
+        # shuffles, since one 10-fold split moves the figure by up to a point
+        x_all = np.hstack([x_str, vader, _bow(texts)])
+        runs = [
+            _cv_accuracy(
+                x_all, y, l2=BOW_L2, seed=seed, dense=x_str.shape[1] + 1, bow_weight=BOW_WEIGHT
+            )
+            for seed in CV_SEEDS
+        ]
+        out[name]["strategies_vader_bow_lr_cv10"] = float(np.mean(runs))
+        out[name]["strategies_vader_bow_lr_cv10_min"] = min(runs)
+        out[name]["strategies_vader_bow_lr_cv10_max"] = max(runs)
     return out
