@@ -177,23 +177,19 @@ class SparseRows:
         return out
 
 
-def fit_heads(
-    x: SparseRows, y: Any, *, l2: float | Sequence[float] = 1e-4, iters: int = 300
-) -> tuple[Any, Any]:
+def fit_heads(x: SparseRows, y: Any, *, l2: float = 1e-4, iters: int = 300) -> tuple[Any, Any]:
     """One-vs-rest L2 logistic regression for every column of ``y`` at once (Nesterov descent).
 
-    ``l2`` is one strength for every column or one per column. Deterministic: no random start,
-    fixed step from the data (rows have unit length, so the curvature is at most 1/4 + l2).
-    Returns weights (dim, K) and biases (K,).
+    Deterministic: no random start, fixed step from the data (rows have unit length, so the
+    curvature is at most 1/4 + l2). Returns weights (dim, K) and biases (K,).
     """
     n, k = y.shape
     assert n == x.n
-    l2 = np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,))
     w = np.zeros((x.dim, k))
     b = np.zeros(k)
     vw = np.zeros_like(w)
     vb = np.zeros_like(b)
-    lr = 1.0 / (0.25 + float(l2.max()))
+    lr = 1.0 / (0.25 + l2)
     for _ in range(iters):
         lw, lb = w + 0.9 * vw, b + 0.9 * vb
         z = x.dot(lw) + lb
