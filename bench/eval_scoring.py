@@ -84,6 +84,11 @@ HELD_OUT = (
     (DATA / "heldout24_replies.jsonl", "held-out set 24"),
     (DATA / "heldout25_replies.jsonl", "held-out set 25"),
     (DATA / "heldout26_replies.jsonl", "held-out set 26"),
+    # written while 23-26 were being measured, scored once with the same finished scorer
+    (DATA / "heldout27_replies.jsonl", "held-out set 27"),
+    (DATA / "heldout28_replies.jsonl", "held-out set 28"),
+    (DATA / "heldout29_replies.jsonl", "held-out set 29"),
+    (DATA / "heldout30_replies.jsonl", "held-out set 30"),
 )
 POLITENESS = ROOT.parent / "shared" / "data" / "politeness"
 PAPER = {"wikipedia": (83.79, 79.84, 86.72), "stack-exchange": (78.19, 74.47, 80.89)}
@@ -233,7 +238,13 @@ def main() -> int:
                 f"   {paper[0]:.2f}% / {paper[1]:.2f}% / {paper[2]:.2f}%"
             )
         print("  sign sum: untrained sum of the paper's strategy signs, split at the median.")
-        print("  strat / +VADER / +uni/bigrams: logistic regression (numpy), 10-fold CV accuracy.")
+        print("  strat / +VADER / +uni/bigrams: logistic regression (numpy), 10-fold CV accuracy;")
+        print("  +uni/bigrams is the mean of three CV shuffles:")
+        for name, m in res.items():
+            print(
+                f"    {name}: {pct(m['strategies_vader_bow_lr_cv10_min'])}"
+                f" to {pct(m['strategies_vader_bow_lr_cv10_max'])}"
+            )
     return 0
 
 
