@@ -414,11 +414,14 @@ def choose_post(lines: list[Line], post: list[float], max_fa: float) -> float:
     return 1.0
 
 
-def _signal(lines: list[Line], sc: Scores, t: float, ts: float) -> Any:
+def _signal(lines: list[Line], sc: Scores, t: float | None, ts: float) -> Any:
     """Where the learned signal (not the post head) raises an alarm: a sentence alone, or the
-    blend when no rule found a risk."""
+    blend (unless ``t`` is None) when no rule found a risk."""
+    alone = np.asarray(sc.sentence) >= ts
+    if t is None:
+        return alone
     rules = np.asarray([ln.rules_alarm for ln in lines])
-    return (np.asarray(sc.sentence) >= ts) | (~rules & (np.asarray(sc.blend) >= t))
+    return alone | (~rules & (np.asarray(sc.blend) >= t))
 
 
 def choose(lines: list[Line], sc: Scores, max_added: float) -> tuple[float, float]:
@@ -436,11 +439,11 @@ def choose(lines: list[Line], sc: Scores, max_added: float) -> tuple[float, floa
     base_fa = rules[good].mean()
     grid = np.round(np.arange(0.30, 0.991, 0.01), 2)
 
-    def added(t: float, ts: float) -> float:
+    def added(t: float | None, ts: float) -> float:
         a = rules | _signal(lines, sc, t, ts)
         return float(a[good].mean() - base_fa)
 
-    ts = next((float(x) for x in grid if added(2.0, x) <= SENTENCE_BUDGET + 1e-12), 1.0)
+    ts = next((float(x) for x in grid if added(None, x) <= SENTENCE_BUDGET + 1e-12), 1.0)
     t = next((float(x) for x in grid if added(x, ts) <= max_added + 1e-12), 1.0)
     return t, ts
 

@@ -511,20 +511,15 @@ def _learned_hits(
     from sandbox.scoring.learned import learned_findings
 
     comp, rule = learned
-    flagged = [
-        (h.start, h.end)
+    alarms = [
+        h
         for _c, r, h in raw
-        if r.family is Family.risk
-        and r.severity in (Severity.error, Severity.warning)
-        and h.start != h.end
+        if r.family is Family.risk and r.severity in (Severity.error, Severity.warning)
     ]
+    flagged = [(h.start, h.end) for h in alarms if h.start != h.end]
     crisis = any(r.id.startswith("risk.crisis") for _c, r, _h in raw)
-    alarmed = any(
-        r.family is Family.risk and r.severity in (Severity.error, Severity.warning)
-        for _c, r, _h in raw
-    )
     found = learned_findings(
-        doc, rule.params, skip=flagged, crisis_flagged=crisis, rules_alarmed=alarmed
+        doc, rule.params, skip=flagged, crisis_flagged=crisis, rules_alarmed=bool(alarms)
     )
     return [(comp, replace(rule, id=f"{rule.id}.{cat}"), h) for cat, h in found]
 

@@ -220,17 +220,17 @@ class LearnedModel:
 
     weights: Any  # (K, DIM) float32: one head per category, to name what a sentence resembles
     bias: Any  # (K,)
-    threshold: float
     categories: tuple[str, ...]
-    post_weights: Any = None  # (DIM,) float32: "does this post read like a crisis?"
-    post_bias: float = 0.0
-    post_threshold: float = 1.0
-    any_weights: Any = None  # (DIM,) float32: "is this sentence risky at all?"
-    any_bias: float = 0.0
-    reply_weights: Any = None  # (DIM,) float32: "is this whole reply risky?"
-    reply_bias: float = 0.0
-    reply_mix: float = 0.0
-    sentence_threshold: float = 1.0
+    any_weights: Any  # (DIM,) float32: "is this sentence risky at all?"
+    any_bias: float
+    reply_weights: Any  # (DIM,) float32: "is this whole reply risky?"
+    reply_bias: float
+    reply_mix: float
+    threshold: float
+    sentence_threshold: float
+    post_weights: Any  # (DIM,) float32: "does this post read like a crisis?"
+    post_bias: float
+    post_threshold: float
 
     def probabilities(self, sentence: str, context: Sequence[str]) -> Any:
         """Each category head's probability for one sentence."""
@@ -241,20 +241,16 @@ class LearnedModel:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def _any_probability(self, cols: Any, vals: Any) -> float:
-        if self.any_weights is None:  # weights from before the any-risk head: the top category
-            return float(self._category_probabilities(cols, vals).max())
         return _sigmoid(float(self.any_weights[cols] @ vals) + self.any_bias)
 
     def reply_probability(self, reply: str, context: Sequence[str]) -> float:
-        """How much the whole reply reads risky (0 when no reply head was trained)."""
-        if self.reply_weights is None:
-            return 0.0
+        """How much the whole reply reads risky."""
         cols, vals = featurize(reply, context, limit=MAX_REPLY_CHARS)
         return _sigmoid(float(self.reply_weights[cols] @ vals) + self.reply_bias)
 
     def crisis_probability(self, post: str) -> float:
-        """How much the post reads like someone at risk (0 when no post head was trained)."""
-        if self.post_weights is None or not post.strip():
+        """How much the post reads like someone at risk (0 for an empty post)."""
+        if not post.strip():
             return 0.0
         cols, vals = featurize(post[:MAX_POST_CHARS])
         return _sigmoid(float(self.post_weights[cols] @ vals) + self.post_bias)
@@ -266,22 +262,20 @@ def load_model(path: Path = WEIGHTS_PATH) -> LearnedModel | None:
     if not path.exists():
         return None
     with np.load(path, allow_pickle=False) as z:
-        post = "post_weights" in z.files
-        reply = "reply_weights" in z.files
         return LearnedModel(
             weights=z["weights"].astype(np.float32),
             bias=z["bias"].astype(np.float32),
-            threshold=float(z["threshold"]),
             categories=tuple(str(c) for c in z["categories"]),
-            post_weights=z["post_weights"].astype(np.float32) if post else None,
-            post_bias=float(z["post_bias"]) if post else 0.0,
-            post_threshold=float(z["post_threshold"]) if post else 1.0,
-            any_weights=z["any_weights"].astype(np.float32) if reply else None,
-            any_bias=float(z["any_bias"]) if reply else 0.0,
-            reply_weights=z["reply_weights"].astype(np.float32) if reply else None,
-            reply_bias=float(z["reply_bias"]) if reply else 0.0,
-            reply_mix=float(z["reply_mix"]) if reply else 0.0,
-            sentence_threshold=float(z["sentence_threshold"]) if reply else float(z["threshold"]),
+            any_weights=z["any_weights"].astype(np.float32),
+            any_bias=float(z["any_bias"]),
+            reply_weights=z["reply_weights"].astype(np.float32),
+            reply_bias=float(z["reply_bias"]),
+            reply_mix=float(z["reply_mix"]),
+            threshold=float(z["threshold"]),
+            sentence_threshold=float(z["sentence_threshold"]),
+            post_weights=z["post_weights"].astype(np.float32),
+            post_bias=float(z["post_bias"]),
+            post_threshold=float(z["post_threshold"]),
         )
 
 
@@ -335,7 +329,7 @@ def learned_findings(
     feats = [featurize(doc.text[s:e], ctx) for s, e in spans]
     risk = [model._any_probability(c, v) for c, v in feats]
     fire = [p >= sentence_threshold for p in risk]
-    if not rules_alarmed and model.reply_weights is not None:
+    if not rules_alarmed:
         worst = int(np.argmax(risk))
         mix = model.reply_mix
         blend = mix * model.reply_probability(doc.text, ctx) + (1.0 - mix) * risk[worst]
